@@ -1,0 +1,24 @@
+/* Checks on the claims an issuer vouched for (userinfo answer, later the
+ * verified JWT or introspection answer). */
+#ifndef OA_CLAIMS_H
+#define OA_CLAIMS_H
+
+#include <jansson.h>
+
+#include "config.h"
+#include "result.h"
+
+/* The claim must be a string equal byte for byte to the PAM user: no case
+ * folding, no trimming, no Unicode normalisation. */
+enum oa_status oa_claims_check_username(const json_t *claims,
+					const char *claim_name,
+					const char *user, struct oa_result *r);
+
+/* Every required claim (name=value from the pam.d line) must be present at
+ * the top level and equal: strings byte for byte, integers and booleans by
+ * their JSON text (so grp=tester, level=3, admin=true all work). */
+enum oa_status oa_claims_check_required(const json_t *claims,
+					const struct oa_required_claim *required,
+					size_t n_required, struct oa_result *r);
+
+#endif

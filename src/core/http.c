@@ -1,0 +1,169 @@
+#include "http.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_AGENT "pam_oauth2/" PAM_OAUTH2_VERSION
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_init_result = CURLE_FAILED_INIT;
+
+/* Never paired with curl_global_cleanup: the host process (postgres, sshd)
+ * may use libcurl itself, and cleanup from a PAM module would pull it out
+ * from under it. */
+static void
+global_init(void)
+{
+	global_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct body_sink {
+	struct oa_http_response *resp;
+	size_t cap;
+	size_t alloc;
+	bool over_cap;
+};
+
+static size_t
+write_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct body_sink *sink = userdata;
+	struct oa_http_response *resp = sink->resp;
+	size_t n = size * nmemb;
+
+	if (n > sink->cap - resp->body_len) {
+		sink->over_cap = true;
+		return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	if (resp->body_len + n + 1 > sink->alloc) {
+		size_t want = sink->alloc == 0 ? 4096 : sink->alloc;
+		char *p;
+
+		while (want < resp->body_len + n + 1)
+			want *= 2;
+		if (want > sink->cap + 1)
+			want = sink->cap + 1;
+		p = realloc(resp->body, want);
+		if (p == NULL)
+			return 0;
+		resp->body = p;
+		sink->alloc = want;
+	}
+	memcpy(resp->body + resp->body_len, data, n);
+	resp->body_len += n;
+	resp->body[resp->body_len] = '\0';
+	return n;
+}
+
+static enum oa_status
+transfer_failure(CURLcode rc, const char *detail, const struct body_sink *sink,
+		 const struct oa_http_request *req, struct oa_result *r)
+{
+	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+
+	if (sink->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+		return oa_fail(r, OA_UNAVAILABLE, "issuer's answer is over %zu bytes",
+			       req->max_body_bytes);
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return oa_fail(r, OA_UNAVAILABLE, "issuer did not answer within %lds: %s",
+			       req->timeout_seconds, why);
+	return oa_fail(r, OA_UNAVAILABLE, "cannot reach issuer: %s", why);
+}
+
+enum oa_status
+oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
+	    struct oa_result *r)
+{
+	static const char auth_prefix[] = "Authorization: Bearer ";
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct body_sink sink = { resp, req->max_body_bytes, 0, false };
+	struct curl_slist accept_header = { (char *)"Accept: application/json", NULL };
+	struct curl_slist auth_header = { NULL, &accept_header };
+	size_t auth_len = sizeof(auth_prefix) - 1 + req->bearer_len;
+	char *content_type = NULL;
+	CURLcode rc;
+	CURL *curl;
+
+	memset(resp, 0, sizeof(*resp));
+	if (pthread_once(&global_once, global_init) != 0 ||
+	    global_init_result != CURLE_OK)
+		return oa_fail(r, OA_INTERNAL, "libcurl global initialisation failed");
+	curl = curl_easy_init();
+	/* The header is built in memory we own so it can be wiped; a list from
+	 * curl_slist_append would be freed with the token still in it. */
+	auth_header.data = malloc(auth_len + 1);
+	if (curl == NULL || auth_header.data == NULL) {
+		curl_easy_cleanup(curl);
+		free(auth_header.data);
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	}
+	memcpy(auth_header.data, auth_prefix, sizeof(auth_prefix) - 1);
+	memcpy(auth_header.data + sizeof(auth_prefix) - 1, req->bearer, req->bearer_len);
+	auth_header.data[auth_len] = '\0';
+
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_seconds * 1000L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 req->connect_timeout_seconds * 1000L);
+	/* An empty proxy string turns off http_proxy and friends from the
+	 * host process's environment. */
+	curl_easy_setopt(curl, CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (req->cafile != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
+	if (req->capath != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAPATH, req->capath);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, &auth_header);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)req->max_body_bytes);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+
+	rc = curl_easy_perform(curl);
+	explicit_bzero(auth_header.data, auth_len);
+	free(auth_header.data);
+
+	if (rc != CURLE_OK) {
+		transfer_failure(rc, errbuf, &sink, req, r);
+		curl_easy_cleanup(curl);
+		oa_http_response_free(resp);
+		return r->status;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
+	    content_type != NULL) {
+		resp->content_type = strdup(content_type);
+		if (resp->content_type == NULL) {
+			curl_easy_cleanup(curl);
+			oa_http_response_free(resp);
+			return oa_fail(r, OA_INTERNAL, "out of memory");
+		}
+	}
+	if (resp->body == NULL) {
+		resp->body = calloc(1, 1);
+		if (resp->body == NULL) {
+			curl_easy_cleanup(curl);
+			oa_http_response_free(resp);
+			return oa_fail(r, OA_INTERNAL, "out of memory");
+		}
+	}
+	curl_easy_cleanup(curl);
+	return OA_OK;
+}
+
+void
+oa_http_response_free(struct oa_http_response *resp)
+{
+	free(resp->content_type);
+	free(resp->body);
+	memset(resp, 0, sizeof(*resp));
+}

@@ -1,0 +1,37 @@
+/* The module's only way onto the network: one GET with a bearer token,
+ * bounded in time and size, no redirects, no proxy from the environment,
+ * https except to loopback (checked by oa_url_check beforehand). */
+#ifndef OA_HTTP_H
+#define OA_HTTP_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+struct oa_http_request {
+	const char *url;
+	const char *bearer; /* sent only in the Authorization header */
+	size_t bearer_len;
+	long timeout_seconds;
+	long connect_timeout_seconds;
+	const char *cafile; /* NULL: the system's CA store */
+	const char *capath;
+	const char *proxy;  /* NULL: no proxy at all */
+	size_t max_body_bytes;
+};
+
+struct oa_http_response {
+	long status;
+	char *content_type; /* owned, NULL when the server sent none */
+	char *body;         /* owned, NUL-terminated, may hold NULs */
+	size_t body_len;
+};
+
+/* Any HTTP answer is OA_OK (the caller judges the status); failures to get
+ * one are OA_UNAVAILABLE with the reason.  Free the response in every case. */
+enum oa_status oa_http_get(const struct oa_http_request *req,
+			   struct oa_http_response *resp, struct oa_result *r);
+
+void oa_http_response_free(struct oa_http_response *resp);
+
+#endif

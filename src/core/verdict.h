@@ -1,0 +1,22 @@
+/* The whole decision on one login, with no PAM in it: the PAM module and
+ * the command-line tools call this and only translate the outcome. */
+#ifndef OA_VERDICT_H
+#define OA_VERDICT_H
+
+#include "config.h"
+#include "limits.h"
+#include "result.h"
+
+struct oa_verdict {
+	struct oa_result result; /* OA_OK only when the login is accepted */
+	char fingerprint[OA_FINGERPRINT_HEX + 1];
+	long long exp;    /* the token's expiry if known, else -1 */
+	long http_status; /* of the issuer's answer, 0 if none */
+};
+
+/* Decides whether `password` is a token that lets `user` in.  Fails closed:
+ * anything short of every check passing leaves a failure in v->result. */
+enum oa_status oa_verdict_decide(const struct oa_config *cfg, const char *user,
+				 const char *password, struct oa_verdict *v);
+
+#endif

@@ -1,0 +1,184 @@
+/* PAM glue: arguments in, one core decision, one syslog line, a PAM code
+ * out.  Everything that decides lives in src/core. */
+#define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
+
+#include <security/pam_appl.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "config.h"
+#include "text.h"
+#include "verdict.h"
+
+/* What the auth phase learned, for the account phase on the same handle. */
+#define LOGIN_DATA "pam_oauth2.login"
+
+struct login_record {
+	long long exp; /* -1: unknown */
+	char user[];
+};
+
+static void
+free_login_record(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+static int
+pam_code(enum oa_status status)
+{
+	switch (status) {
+	case OA_OK:
+		return PAM_SUCCESS;
+	case OA_REJECTED:
+		return PAM_AUTH_ERR;
+	case OA_UNAVAILABLE:
+		return PAM_AUTHINFO_UNAVAIL;
+	case OA_CONFIG:
+		return PAM_SERVICE_ERR;
+	case OA_INTERNAL:
+		return PAM_BUF_ERR;
+	}
+	return PAM_SERVICE_ERR;
+}
+
+static const char *
+outcome_word(enum oa_status status)
+{
+	return status == OA_OK ? "granted" :
+	       status == OA_REJECTED ? "denied" : oa_status_name(status);
+}
+
+static bool
+parse_config(pam_handle_t *pamh, int argc, const char **argv,
+	     struct oa_config *cfg)
+{
+	struct oa_result r;
+
+	oa_result_init(&r);
+	if (oa_config_parse(argc, argv, cfg, &r) == OA_OK)
+		return true;
+	pam_syslog(pamh, LOG_ERR, "configuration error: %s", r.reason);
+	return false;
+}
+
+static void
+remember_login(pam_handle_t *pamh, const char *user, long long exp)
+{
+	size_t len = strlen(user);
+	struct login_record *rec = malloc(sizeof(*rec) + len + 1);
+
+	if (rec == NULL)
+		return; /* the account phase will then refuse: fail closed */
+	rec->exp = exp;
+	memcpy(rec->user, user, len + 1);
+	if (pam_set_data(pamh, LOGIN_DATA, rec, free_login_record) != PAM_SUCCESS)
+		free(rec);
+}
+
+PAM_EXTERN int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct oa_config cfg;
+	struct oa_verdict verdict;
+	const char *user = NULL, *password = NULL;
+	char shown_user[96];
+	int rc;
+
+	(void)flags;
+	/* A failed attempt must not leave an earlier success for acct_mgmt. */
+	pam_set_data(pamh, LOGIN_DATA, NULL, NULL);
+	if (!parse_config(pamh, argc, argv, &cfg))
+		return PAM_SERVICE_ERR;
+	rc = pam_get_user(pamh, &user, NULL);
+	if (rc != PAM_SUCCESS || user == NULL || *user == '\0') {
+		pam_syslog(pamh, LOG_NOTICE, "auth denied: no user name (%s)",
+			   pam_strerror(pamh, rc));
+		return rc != PAM_SUCCESS ? rc : PAM_USER_UNKNOWN;
+	}
+	oa_text_escape(user, strlen(user), shown_user, sizeof(shown_user));
+	rc = pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL);
+	if (rc != PAM_SUCCESS) {
+		pam_syslog(pamh, LOG_NOTICE, "auth denied: user=\"%s\": no token from the client (%s)",
+			   shown_user, pam_strerror(pamh, rc));
+		return rc;
+	}
+
+	oa_verdict_decide(&cfg, user, password, &verdict);
+	if (cfg.debug && verdict.http_status != 0)
+		pam_syslog(pamh, LOG_DEBUG, "userinfo %s answered HTTP %ld",
+			   cfg.userinfo.host, verdict.http_status);
+	if (verdict.result.status == OA_OK) {
+		pam_syslog(pamh, LOG_INFO, "auth granted: user=\"%s\" issuer=%s token=sha256:%s",
+			   shown_user, cfg.userinfo.host, verdict.fingerprint);
+		remember_login(pamh, user, verdict.exp);
+		return PAM_SUCCESS;
+	}
+	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
+		   "auth %s: user=\"%s\" issuer=%s token=sha256:%s reason: %s",
+		   outcome_word(verdict.result.status), shown_user, cfg.userinfo.host,
+		   verdict.fingerprint, verdict.result.reason);
+	return pam_code(verdict.result.status);
+}
+
+PAM_EXTERN int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const void *data = NULL;
+
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	/* No credentials to establish; say so only for handles we vouched for. */
+	if (pam_get_data(pamh, LOGIN_DATA, &data) == PAM_SUCCESS && data != NULL)
+		return PAM_SUCCESS;
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int
+pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const struct login_record *rec = NULL;
+	const void *data = NULL;
+	const char *user = NULL;
+	char shown_user[96];
+	long long now = (long long)time(NULL);
+	bool debug = false;
+
+	(void)flags;
+	/* The account line may carry no arguments at all: it only reads what
+	 * the auth phase left, so it needs none but debug. */
+	for (int i = 0; i < argc; i++)
+		debug = debug || strcmp(argv[i], "debug") == 0;
+	if (pam_get_data(pamh, LOGIN_DATA, &data) != PAM_SUCCESS || data == NULL) {
+		if (debug)
+			pam_syslog(pamh, LOG_DEBUG, "account: this module did not authenticate the handle");
+		return PAM_IGNORE;
+	}
+	rec = data;
+	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || user == NULL)
+		user = "";
+	oa_text_escape(user, strlen(user), shown_user, sizeof(shown_user));
+	if (strcmp(user, rec->user) != 0) {
+		pam_syslog(pamh, LOG_NOTICE,
+			   "account denied: user=\"%s\" is not the user the token was checked for",
+			   shown_user);
+		return PAM_PERM_DENIED;
+	}
+	if (rec->exp >= 0 && now >= rec->exp) {
+		pam_syslog(pamh, LOG_NOTICE, "account denied: user=\"%s\": token expired %lld s ago",
+			   shown_user, now - rec->exp);
+		return PAM_PERM_DENIED;
+	}
+	if (debug)
+		pam_syslog(pamh, LOG_DEBUG, "account granted: user=\"%s\"", shown_user);
+	return PAM_SUCCESS;
+}
