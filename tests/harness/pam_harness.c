@@ -5,13 +5,17 @@
  *
  *   pam_harness --confdir DIR --service NAME --user USER
  *               [--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N]
+ *               [--pause SECONDS] [--switch-user USER]
  *
+ * --pause waits between the two calls; --switch-user changes PAM_USER
+ * between them, as a misbehaving stacked module could.
  * Without --token-file the conversation fails, as libpq does when the
  * client has no password to send. */
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct conv_data {
 	const char *token; /* NULL: refuse to answer */
@@ -63,6 +67,9 @@ code_name(int rc)
 		{ PAM_ABORT, "PAM_ABORT" },
 		{ PAM_CRED_INSUFFICIENT, "PAM_CRED_INSUFFICIENT" },
 		{ PAM_MAXTRIES, "PAM_MAXTRIES" },
+		{ PAM_AUTHTOK_ERR, "PAM_AUTHTOK_ERR" },
+		{ PAM_AUTHTOK_RECOVERY_ERR, "PAM_AUTHTOK_RECOVERY_ERR" },
+		{ PAM_CRED_ERR, "PAM_CRED_ERR" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -98,7 +105,8 @@ int
 main(int argc, char **argv)
 {
 	const char *confdir = NULL, *service = NULL, *user = NULL;
-	const char *token_file = NULL, *rhost = NULL;
+	const char *token_file = NULL, *rhost = NULL, *switch_user = NULL;
+	unsigned pause_seconds = 0;
 	int acct_only = 0;
 	long repeat = 1;
 	struct conv_data data = { NULL };
@@ -127,6 +135,10 @@ main(int argc, char **argv)
 			token_file = v;
 		else if (strcmp(a, "--rhost") == 0)
 			rhost = v;
+		else if (strcmp(a, "--switch-user") == 0)
+			switch_user = v;
+		else if (strcmp(a, "--pause") == 0)
+			pause_seconds = (unsigned)strtoul(v, NULL, 10);
 		else if (strcmp(a, "--repeat") == 0)
 			repeat = strtol(v, NULL, 10);
 		else {
@@ -136,7 +148,8 @@ main(int argc, char **argv)
 	}
 	if (service == NULL || user == NULL || repeat < 1) {
 		fprintf(stderr, "usage: pam_harness --confdir DIR --service NAME --user USER "
-				"[--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N]\n");
+				"[--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N] "
+				"[--pause SECONDS] [--switch-user USER]\n");
 		return 2;
 	}
 	if (token_file != NULL) {
@@ -166,6 +179,10 @@ main(int argc, char **argv)
 				printf("pam_authenticate: %s\n", code_name(rc));
 		}
 		if (acct_only || rc == PAM_SUCCESS) {
+			if (pause_seconds > 0)
+				sleep(pause_seconds);
+			if (switch_user != NULL)
+				pam_set_item(pamh, PAM_USER, switch_user);
 			rc = pam_acct_mgmt(pamh, 0);
 			if (n == 0)
 				printf("pam_acct_mgmt: %s\n", code_name(rc));

@@ -48,6 +48,12 @@ main(int argc, char **argv)
 	addr.sun_family = AF_UNIX;
 	strcpy(addr.sun_path, argv[1]);
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	/* A socket someone still reads from belongs to a real logger: leave it.
+	 * One nobody reads from is left over from an earlier run. */
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+		fprintf(stderr, "%s is in use by a running logger\n", argv[1]);
+		return 3;
+	}
 	unlink(argv[1]);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
 		perror("bind");

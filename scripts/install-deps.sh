@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building and testing pam_oauth2 needs on Debian 12, as root:
+# Debian's packages, then the test issuer's npm packages from the lockfile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+	gcc pkg-config meson ninja-build
+	libpam0g-dev libcurl4-openssl-dev libjansson-dev libssl-dev
+	libcmocka-dev
+	postgresql postgresql-client
+	nodejs curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "run as root to install: ${missing[*]}" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Debian's own nodejs package ships npm separately; NodeSource's includes it.
+if ! command -v npm >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
+
+# The PostgreSQL package starts a cluster of its own; the tests and the demo
+# bring up throwaway clusters and do not need it.
+npm ci --prefix tests/issuer --no-audit --no-fund --loglevel=error

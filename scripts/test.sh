@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine, as root:
+#   1. installs what is missing (scripts/install-deps.sh);
+#   2. builds with warnings as errors and runs every test (unit, PAM through
+#      real libpam, PostgreSQL end to end) against the local test issuer;
+#   3. builds again with AddressSanitizer and UndefinedBehaviorSanitizer and
+#      runs the unit and PAM-level tests under them (the PostgreSQL server
+#      is not instrumented, so the module cannot be loaded into it there);
+#   4. ends with one line: "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
+total_pass=0 total_fail=0 total_skip=0
+status=0
+
+# run_suite NAME BUILD_DIR [meson setup options] -- [meson test options]
+run_suite() {
+	local name=$1 dir=$2
+	shift 2
+	local setup=() tests=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do setup+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	tests=("$@")
+
+	echo "=== $name: build ($dir)"
+	if ! { meson setup --wipe "$dir" "${setup[@]}" >/dev/null 2>&1 ||
+		meson setup "$dir" "${setup[@]}" >/dev/null; } ||
+		! ninja -C "$dir"; then
+		echo "=== $name: build failed"
+		total_fail=$((total_fail + 1))
+		status=1
+		return
+	fi
+	echo "=== $name: tests"
+	meson test -C "$dir" --print-errorlogs "${tests[@]}" || status=1
+
+	# Count every TAP case (cmocka cases and integration checks alike).
+	local log="$dir/meson-logs/testlog.txt" pass fail skip
+	skip=$(grep -cE '^ok [0-9]+ .*# (SKIP|skip)' "$log")
+	pass=$(($(grep -cE '^ok [0-9]+' "$log") - skip))
+	fail=$(grep -cE '^not ok [0-9]+' "$log")
+	echo "$name: $pass passed, $fail failed, $skip skipped"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+}
+
+run_suite "release" build/release -Dwerror=true --
+run_suite "sanitizers" build/asan -Dwerror=true -Db_sanitize=address,undefined \
+	-Db_lundef=false -Dbuildtype=debug -- --no-suite postgres
+
+# A meson failure that produced no TAP line (a crash, a bail-out) still fails.
+if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then
+	total_fail=1
+fi
+echo "tests: $total_pass passed, $total_fail failed, $total_skip skipped"
+exit "$status"

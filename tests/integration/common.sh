@@ -1,0 +1,66 @@
+# Shared by the integration tests and the demo: a work directory cleaned up
+# on exit, and the test issuer.  Source it with ISSUER_DIR set; callers may
+# define bail() first (the TAP tests do) to report failures their own way.
+
+declare -F bail >/dev/null || bail() { echo "error: $*" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/pam_oauth2_test.XXXXXX)
+chmod 755 "$WORK"
+CLEANUP_CMDS=()
+cleanup() {
+	local i
+	for ((i = ${#CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUP_CMDS[i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+on_exit() { CLEANUP_CMDS+=("$1"); }
+
+[ -n "${ISSUER_DIR:-}" ] || bail "ISSUER_DIR is not set"
+[ -d "$ISSUER_DIR/node_modules" ] ||
+	bail "the test issuer's packages are missing: npm ci --prefix $ISSUER_DIR"
+
+# wait_for_file PATH SECONDS
+wait_for_file() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- the issuer ------------------------------------------------------------
+start_issuer() {
+	node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer.json" 2>"$WORK/issuer.err" &
+	on_exit "kill $!"
+	wait_for_file "$WORK/issuer.json" 20 || bail "the test issuer did not start: $(cat "$WORK/issuer.err")"
+	USERINFO=$(issuer_field userinfo)
+	FAULTS=$(issuer_field faults)
+}
+
+issuer_field() {
+	node -p "JSON.parse(require('fs').readFileSync('$WORK/issuer.json')).$1"
+}
+
+# mint FILE username=alice [field=value...]: writes an access token to FILE.
+mint() {
+	local file=$1
+	shift
+	node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" "$@" >"$file" ||
+		bail "could not mint a token ($*)"
+	MINTED_TOKENS+=("$file")
+}
+MINTED_TOKENS=()
+
+# How many requests the issuer and the faults server have seen.
+issuer_requests() {
+	curl -s "$FAULTS/__stats" | node -e \
+		'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.userinfo+j.faults)})'
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}

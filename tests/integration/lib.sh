@@ -1,0 +1,88 @@
+# Shared by the integration tests: TAP output, a work directory, the test
+# issuer and a syslog capture.  Source it; the caller sets these (meson does):
+#   PAM_OAUTH2_MODULE  built module      PAM_HARNESS  tests/harness/pam_harness
+#   SYSLOG_SINK        the sink binary   ISSUER_DIR   tests/issuer (with node_modules)
+
+tap_count=0
+tap_failed=0
+
+ok() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $*"; }
+not_ok() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - $*"; }
+skip() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $* # SKIP"; }
+diag() { echo "# $*"; }
+
+# check DESCRIPTION COMMAND...: one TAP line for whether COMMAND succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+tap_finish() {
+	echo "1..$tap_count"
+	[ "$tap_failed" -eq 0 ]
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+for var in PAM_OAUTH2_MODULE PAM_HARNESS SYSLOG_SINK ISSUER_DIR; do
+	[ -n "${!var:-}" ] || bail "$var is not set: run the tests through meson test"
+done
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# --- syslog capture ----------------------------------------------------------
+# glibc's syslog(3) writes to /dev/log.  Where no logger owns it (CI, fresh
+# machines) the sink takes it for the test's duration; where one does, the
+# assertions on log lines are skipped rather than fought over.
+SYSLOG_FILE="$WORK/syslog.txt"
+SYSLOG_CAPTURED=0
+start_syslog_capture() {
+	: >"$SYSLOG_FILE"
+	"$SYSLOG_SINK" /dev/log "$SYSLOG_FILE" 2>"$WORK/sink.err" &
+	local pid=$!
+	sleep 0.2
+	if kill -0 "$pid" 2>/dev/null && [ -S /dev/log ]; then
+		on_exit "kill $pid"
+		SYSLOG_CAPTURED=1
+	else
+		diag "no syslog capture: $(cat "$WORK/sink.err")"
+	fi
+}
+
+# Marks the current end of the log; log_since_mark then shows what came after.
+log_mark() { LOG_MARK=$(wc -l <"$SYSLOG_FILE"); }
+log_since_mark() { tail -n +"$((LOG_MARK + 1))" "$SYSLOG_FILE"; }
+
+# check_log DESCRIPTION FIXED-STRING: a line logged since the mark has it.
+check_log() {
+	if [ "$SYSLOG_CAPTURED" -ne 1 ]; then
+		skip "$1 (syslog not captured)"
+		return
+	fi
+	local i
+	for ((i = 0; i < 20; i++)); do
+		log_since_mark | grep -qF -- "$2" && { ok "$1"; return; }
+		sleep 0.05
+	done
+	not_ok "$1"
+	diag "expected a log line with: $2"
+	log_since_mark | sed 's/^/#   /'
+}
+
+# No token minted in this run may appear in the log, whole or in part.
+check_no_token_in_log() {
+	if [ "$SYSLOG_CAPTURED" -ne 1 ]; then
+		skip "no token in the log (syslog not captured)"
+		return
+	fi
+	local f piece leaked=0
+	for f in "${MINTED_TOKENS[@]}"; do
+		# The signature part: unique to each token and never logged.
+		piece=$(tr -d '\n' <"$f" | awk -F. '{print substr($3, 1, 24)}')
+		[ -n "$piece" ] && grep -qF -- "$piece" "$SYSLOG_FILE" && leaked=1
+	done
+	[ "$leaked" -eq 0 ] && ok "no token appears in the log" || not_ok "no token appears in the log"
+}

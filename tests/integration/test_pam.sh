@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The module through the real libpam (pam_start_confdir with a service file
+# of our own), against the test issuer on loopback: every outcome's PAM code,
+# its syslog reason, and which failures never reach the network.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+start_issuer
+start_syslog_capture
+mkdir -p "$WORK/pam.d"
+
+# service NAME CONTROL ARGS...: a service file with auth and account lines.
+service() {
+	local name=$1 control=$2
+	shift 2
+	printf 'auth    %s %s %s\naccount %s %s %s\n' \
+		"$control" "$PAM_OAUTH2_MODULE" "$*" "$control" "$PAM_OAUTH2_MODULE" "$*" \
+		>"$WORK/pam.d/$name"
+}
+
+# login SERVICE USER TOKEN_FILE [harness options...]: prints the PAM codes.
+login() {
+	local svc=$1 user=$2 token=$3
+	shift 3
+	"$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
+		${token:+--token-file "$token"} "$@"
+}
+
+# expect DESCRIPTION EXPECTED-OUTPUT SERVICE USER TOKEN_FILE [options...]
+expect() {
+	local desc=$1 want=$2
+	shift 2
+	local got rc
+	log_mark
+	got=$(login "$@" 2>"$WORK/harness.err")
+	rc=$?
+	# A non-zero exit is a crash or a sanitizer report, whatever was printed.
+	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "expected: $(echo $want)"
+		diag "got:      $(echo $got) (exit $rc)"
+		sed 's/^/#   /' "$WORK/harness.err" | head -n 30
+	fi
+}
+
+GRANTED=$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_SUCCESS'
+DENIED='pam_authenticate: PAM_AUTH_ERR'
+UNAVAILABLE='pam_authenticate: PAM_AUTHINFO_UNAVAIL'
+CONFIG_ERROR='pam_authenticate: PAM_SERVICE_ERR'
+
+# The seed's two lines, word for word but for the loopback issuer.
+service seed sufficient "$USERINFO" preferred_username
+service strict required "$USERINFO" preferred_username
+service named required "userinfo=$USERINFO" username_claim=preferred_username timeout=3
+service by_sub required "userinfo=$USERINFO"
+service grp required "$USERINFO" preferred_username grp=tester
+service small required "userinfo=$USERINFO" username_claim=preferred_username max_token_size=1000
+
+mint "$WORK/alice" username=alice
+mint "$WORK/bob" username=bob
+mint "$WORK/alice_expired" username=alice expires_in=-120
+mint "$WORK/alice_tester" username=alice grp=tester
+mint "$WORK/alice_other_grp" username=alice grp=admins
+mint "$WORK/alice_4k" username=alice pad=2500
+mint "$WORK/alice_16k" username=alice pad=11500
+
+# --- accepted ----------------------------------------------------------------
+expect "seed configuration: alice's token logs alice in" "$GRANTED" seed alice "$WORK/alice"
+check_log "granted login is logged with user, issuer and token fingerprint" \
+	"auth granted: user=\"alice\" issuer=127.0.0.1 token=sha256:$(tr -d '\n' <"$WORK/alice" | sha256sum | cut -c1-12)"
+expect "named form: alice's token logs alice in" "$GRANTED" named alice "$WORK/alice"
+expect "username_claim defaults to sub" "$GRANTED" by_sub id-alice "$WORK/alice"
+{ printf 'Bearer '; cat "$WORK/alice"; } >"$WORK/alice_bearer"
+expect "a 'Bearer ' prefix is accepted" "$GRANTED" strict alice "$WORK/alice_bearer"
+{ printf '  \t'; tr -d '\n' <"$WORK/alice"; printf ' \r\n'; } >"$WORK/alice_spaces"
+expect "surrounding white space is trimmed" "$GRANTED" strict alice "$WORK/alice_spaces"
+check "the 4 KB token is between 3.5 and 4.5 KB" \
+	test "$(tr -d '\n' <"$WORK/alice_4k" | wc -c)" -gt 3500 -a "$(tr -d '\n' <"$WORK/alice_4k" | wc -c)" -lt 4600
+expect "a 4 KB token passes intact" "$GRANTED" strict alice "$WORK/alice_4k"
+check "the 16 KB token is between 15.5 KB and 16384 bytes" \
+	test "$(tr -d '\n' <"$WORK/alice_16k" | wc -c)" -gt 15500 -a "$(tr -d '\n' <"$WORK/alice_16k" | wc -c)" -le 16384
+expect "a 16 KB token passes intact" "$GRANTED" strict alice "$WORK/alice_16k"
+expect "required claim grp=tester present: accepted" "$GRANTED" grp alice "$WORK/alice_tester"
+
+# --- rejected by the issuer or the claims --------------------------------------
+expect "bob's token does not log in alice" "$DENIED" strict alice "$WORK/bob"
+check_log "the reason names the claim and both users" \
+	'reason: claim "preferred_username" is "bob", not the PAM user "alice"'
+# With only a failed 'sufficient' module in the stack libpam answers
+# PAM_PERM_DENIED; PostgreSQL refuses on anything but PAM_SUCCESS.
+expect "seed configuration also refuses bob's token for alice" \
+	'pam_authenticate: PAM_PERM_DENIED' seed alice "$WORK/bob"
+expect "an expired token is refused" "$DENIED" strict alice "$WORK/alice_expired"
+check_log "the reason says the issuer refused it" "reason: issuer refused the token (HTTP 401)"
+printf 'garbage.not.atoken' >"$WORK/garbage"
+expect "a garbage token is refused" "$DENIED" strict alice "$WORK/garbage"
+check_log "the reason says the issuer refused it" "issuer refused the token (HTTP 401)"
+expect "required claim grp=tester missing: refused" "$DENIED" grp alice "$WORK/alice"
+check_log "the reason names the missing claim" "reason: required claim grp=tester: the claim is missing"
+expect "required claim grp=tester with another value: refused" "$DENIED" grp alice "$WORK/alice_other_grp"
+check_log "the reason shows the value found" 'reason: required claim grp=tester: the token has "admins"'
+
+# --- refused before any request ---------------------------------------------
+before=$(issuer_requests)
+: >"$WORK/empty"
+expect "an empty password is refused" "$DENIED" strict alice "$WORK/empty"
+check_log "the reason says the token is empty" "reason: empty token"
+printf '  \n' >"$WORK/blank"
+expect "a blank password is refused" "$DENIED" strict alice "$WORK/blank"
+head -c 16385 /dev/zero | tr '\0' 'a' >"$WORK/oversize"
+expect "a token over max_token_size is refused" "$DENIED" strict alice "$WORK/oversize"
+check_log "the reason gives the size and the limit" "token of 16385 bytes is over max_token_size=16384"
+expect "max_token_size=1000 refuses the 4 KB token" "$DENIED" small alice "$WORK/alice_4k"
+printf 'abc\r\nX-Injected: yes' >"$WORK/crlf"
+expect "a token with CR/LF (header injection) is refused" "$DENIED" strict alice "$WORK/crlf"
+check_log "the reason names the bad characters" "token has characters a bearer token cannot have"
+expect "no password from the client at all is refused" 'pam_authenticate: PAM_AUTHTOK_ERR' strict alice ""
+check_log "the reason says the client sent no token" 'user="alice": no token from the client'
+after=$(issuer_requests)
+check "none of these refusals made a request to the issuer" test "$before" = "$after"
+
+# --- issuer unavailable ---------------------------------------------------------
+service down required "userinfo=http://127.0.0.1:1/userinfo" username_claim=preferred_username
+expect "issuer not listening: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" down alice "$WORK/alice"
+check_log "the reason says the issuer cannot be reached" "reason: cannot reach issuer"
+service hang required "userinfo=$FAULTS/hang" username_claim=preferred_username timeout=2 connect_timeout=1
+start=$(date +%s%N)
+expect "issuer that never answers: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" hang alice "$WORK/alice"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+check "timeout=2 is honoured (gave up after ${elapsed_ms} ms)" test "$elapsed_ms" -ge 1900 -a "$elapsed_ms" -lt 3500
+check_log "the reason names the timeout" "reason: issuer did not answer within 2s"
+for fault in status/500 status/503; do
+	service fault required "userinfo=$FAULTS/$fault" username_claim=preferred_username
+	expect "issuer answering ${fault#status/}: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+	check_log "the reason gives the status" "reason: issuer answered HTTP ${fault#status/}"
+done
+service fault required "userinfo=$FAULTS/notjson" username_claim=preferred_username
+expect "a body that is not JSON: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+check_log "the reason says it is not valid JSON" "reason: issuer's answer is not valid JSON"
+service fault required "userinfo=$FAULTS/html" username_claim=preferred_username
+expect "an HTML page: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+check_log "the reason gives the Content-Type" "reason: issuer's answer is not JSON (Content-Type: text/html)"
+service fault required "userinfo=$FAULTS/array" username_claim=preferred_username
+expect "a JSON array: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+service fault required "userinfo=$FAULTS/big" username_claim=preferred_username
+expect "a 2 MiB body: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+check_log "the reason gives the cap" "reason: issuer's answer is over 1048576 bytes"
+service fault required "userinfo=$FAULTS/redirect" username_claim=preferred_username
+expect "a redirect to the real userinfo is not followed" "$UNAVAILABLE" fault alice "$WORK/alice"
+check_log "the reason says redirects are not followed" "redirect (HTTP 302), which is not followed"
+
+# --- configuration errors --------------------------------------------------------
+service bad required "userinfo=$USERINFO" username_claim=preferred_username grp=tester
+expect "an unknown option in the named form: PAM_SERVICE_ERR" "$CONFIG_ERROR" bad alice "$WORK/alice"
+check_log "the reason names the option" 'configuration error: unknown option "grp"'
+service bad required "http://idp.example.com/userinfo" preferred_username
+expect "plain http to a remote host: PAM_SERVICE_ERR" "$CONFIG_ERROR" bad alice "$WORK/alice"
+check_log "the reason says https is needed" "plain http is allowed only to loopback hosts"
+service bad required "userinfo=$USERINFO" timeout=0
+expect "a zero timeout: PAM_SERVICE_ERR" "$CONFIG_ERROR" bad alice "$WORK/alice"
+
+# --- the account phase ----------------------------------------------------------
+expect "account without authentication by this module: not granted" \
+	'pam_acct_mgmt: PAM_PERM_DENIED' strict alice "" --acct-only
+service strict_debug required "$USERINFO" preferred_username debug
+log_mark
+login strict_debug alice "" --acct-only >/dev/null
+check_log "the module says it has no opinion (PAM_IGNORE)" "account: this module did not authenticate the handle"
+expect "account after auth, with PAM_USER changed: denied" \
+	$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_PERM_DENIED' \
+	strict alice "$WORK/alice" --switch-user bob
+check_log "the reason says the user changed" 'account denied: user="bob" is not the user the token was checked for'
+mint "$WORK/alice_short" username=alice expires_in=2
+expect "account after the token expired: denied" \
+	$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_PERM_DENIED' \
+	strict alice "$WORK/alice_short" --pause 3
+check_log "the reason says the token expired" 'account denied: user="alice": token expired'
+
+check_no_token_in_log
+tap_finish

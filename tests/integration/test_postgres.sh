@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End to end: a real PostgreSQL server whose pg_hba.conf uses `pam` with the
+# seed's pam.d lines, psql/libpq clients sending tokens as passwords, the
+# test issuer on loopback.  Needs root.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pgcluster.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "PostgreSQL end-to-end tests need root (pam.d service, postgres user)"
+	tap_finish
+	exit 0
+fi
+
+start_issuer
+start_syslog_capture
+install_module "$BUILD_DIR"
+
+svc=pam_oauth2_test_$$
+pam_service "$svc" "auth    sufficient $MODULE $USERINFO preferred_username
+account sufficient $MODULE $USERINFO preferred_username"
+pam_service "${svc}_dba" "auth    required $MODULE $USERINFO preferred_username grp=dba
+account required $MODULE $USERINFO preferred_username grp=dba"
+pam_service "${svc}_hang" "auth    required $MODULE userinfo=$FAULTS/hang username_claim=preferred_username timeout=2 connect_timeout=1
+account required $MODULE userinfo=$FAULTS/hang"
+pg_start "host all carol 127.0.0.1/32 pam pamservice=${svc}_dba
+host all dave 127.0.0.1/32 pam pamservice=${svc}_hang
+host all all 127.0.0.1/32 pam pamservice=$svc"
+pg_create_rls_table
+pg_admin "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN;" || bail "could not create roles"
+
+mint "$WORK/alice" username=alice
+mint "$WORK/bob" username=bob
+mint "$WORK/alice_expired" username=alice expires_in=-120
+mint "$WORK/alice_4k" username=alice pad=2500
+mint "$WORK/alice_16k" username=alice pad=11500
+mint "$WORK/carol_dba" username=carol grp=dba
+mint "$WORK/carol" username=carol
+mint "$WORK/dave" username=dave
+printf 'this-is-not-a-token' >"$WORK/garbage"
+: >"$WORK/empty"
+head -c 17000 /dev/zero | tr '\0' 'a' >"$WORK/oversize"
+
+# expect_login DESCRIPTION USER TOKEN_FILE SQL EXPECTED_OUTPUT
+expect_login() {
+	local got
+	log_mark
+	got=$(pg_login "$2" "$3" "$4")
+	if [ "$got" = "$5" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $5"
+		diag "got:      $got"
+	fi
+}
+
+# expect_refused DESCRIPTION USER TOKEN_FILE
+expect_refused() {
+	local got
+	log_mark
+	got=$(pg_login "$2" "$3" "SELECT 'logged in as ' || current_user")
+	case "$got" in
+	*"logged in as"*) not_ok "$1"; diag "got: $got" ;;
+	*"authentication failed"* | *"no password supplied"*) ok "$1" ;;
+	*) not_ok "$1"; diag "unexpected failure: $got" ;;
+	esac
+}
+
+expect_login "alice's token logs in as alice" alice "$WORK/alice" "SELECT current_user" alice
+check_log "the granted login is logged under the service" \
+	"pam_oauth2($svc:auth): auth granted: user=\"alice\" issuer=127.0.0.1"
+expect_login "row-level security: alice sees only her rows" alice "$WORK/alice" \
+	"SELECT string_agg(body, '|' ORDER BY body) FROM notes" "alice: first note|alice: second note"
+expect_login "row-level security: bob sees only his row" bob "$WORK/bob" \
+	"SELECT string_agg(body, '|' ORDER BY body) FROM notes" "bob: only note"
+expect_refused "bob's token does not log in as alice" alice "$WORK/bob"
+check_log "the reason names both users" 'claim "preferred_username" is "bob", not the PAM user "alice"'
+expect_refused "an expired token is refused" alice "$WORK/alice_expired"
+check_log "the reason says the issuer refused it" "issuer refused the token (HTTP 401)"
+expect_refused "a garbage token is refused" alice "$WORK/garbage"
+expect_refused "an empty password is refused" alice "$WORK/empty"
+expect_refused "a token over max_token_size is refused" alice "$WORK/oversize"
+check_log "the reason gives the size" "token of 17000 bytes is over max_token_size=16384"
+expect_login "a 4 KB token logs in" alice "$WORK/alice_4k" "SELECT current_user" alice
+expect_login "a 16 KB token logs in" alice "$WORK/alice_16k" "SELECT current_user" alice
+expect_login "required claim grp=dba present: carol logs in" carol "$WORK/carol_dba" \
+	"SELECT current_user" carol
+expect_refused "required claim grp=dba missing: carol is refused" carol "$WORK/carol"
+check_log "the reason names the rule" "required claim grp=dba: the claim is missing"
+
+start=$(date +%s%N)
+expect_refused "an issuer that never answers: refused" dave "$WORK/dave"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+check "the backend gave up after timeout=2 (${elapsed_ms} ms)" test "$elapsed_ms" -lt 4000
+check_log "the reason names the timeout" "issuer did not answer within 2s"
+check "the server is still up" as_postgres "$PG_BINDIR/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"
+expect_login "and the next login works" alice "$WORK/alice" "SELECT current_user" alice
+
+check_no_token_in_log
+leaked=0
+for f in "${MINTED_TOKENS[@]}"; do
+	piece=$(tr -d '\n' <"$f" | awk -F. '{print substr($3, 1, 24)}')
+	grep -qF -- "$piece" "$PGDATA_DIR/postgres.log" && leaked=1
+done
+check "no token appears in the PostgreSQL server log" test "$leaked" -eq 0
+tap_finish
