@@ -7,6 +7,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -84,13 +85,26 @@ remember_login(pam_handle_t *pamh, const char *user, long long exp)
 		free(rec);
 }
 
+/* The client's address (PostgreSQL sets it for TCP logins), or "-". */
+static void
+client_host(pam_handle_t *pamh, char *out, size_t out_size)
+{
+	const void *rhost = NULL;
+
+	if (pam_get_item(pamh, PAM_RHOST, &rhost) == PAM_SUCCESS && rhost != NULL &&
+	    *(const char *)rhost != '\0')
+		oa_text_escape(rhost, strlen(rhost), out, out_size);
+	else
+		snprintf(out, out_size, "-");
+}
+
 PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oa_config cfg;
 	struct oa_verdict verdict;
 	const char *user = NULL, *password = NULL;
-	char shown_user[96];
+	char shown_user[96], shown_rhost[96];
 	int rc;
 
 	(void)flags;
@@ -105,6 +119,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc != PAM_SUCCESS ? rc : PAM_USER_UNKNOWN;
 	}
 	oa_text_escape(user, strlen(user), shown_user, sizeof(shown_user));
+	client_host(pamh, shown_rhost, sizeof(shown_rhost));
 	rc = pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL);
 	if (rc != PAM_SUCCESS) {
 		pam_syslog(pamh, LOG_NOTICE, "auth denied: user=\"%s\": no token from the client (%s)",
@@ -117,14 +132,14 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		pam_syslog(pamh, LOG_DEBUG, "userinfo %s answered HTTP %ld",
 			   cfg.userinfo.host, verdict.http_status);
 	if (verdict.result.status == OA_OK) {
-		pam_syslog(pamh, LOG_INFO, "auth granted: user=\"%s\" issuer=%s token=sha256:%s",
-			   shown_user, cfg.userinfo.host, verdict.fingerprint);
+		pam_syslog(pamh, LOG_INFO, "auth granted: user=\"%s\" rhost=%s issuer=%s token=sha256:%s",
+			   shown_user, shown_rhost, cfg.userinfo.host, verdict.fingerprint);
 		remember_login(pamh, user, verdict.exp);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
-		   "auth %s: user=\"%s\" issuer=%s token=sha256:%s reason: %s",
-		   outcome_word(verdict.result.status), shown_user, cfg.userinfo.host,
+		   "auth %s: user=\"%s\" rhost=%s issuer=%s token=sha256:%s reason: %s",
+		   outcome_word(verdict.result.status), shown_user, shown_rhost, cfg.userinfo.host,
 		   verdict.fingerprint, verdict.result.reason);
 	return pam_code(verdict.result.status);
 }
