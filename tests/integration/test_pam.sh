@@ -131,25 +131,21 @@ expect "issuer that never answers: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" hang ali
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 check "timeout=2 is honoured (gave up after ${elapsed_ms} ms)" test "$elapsed_ms" -ge 1900 -a "$elapsed_ms" -lt 3500
 check_log "the reason names the timeout" "reason: issuer did not answer within 2s"
-for fault in status/500 status/503; do
-	service fault required "userinfo=$FAULTS/$fault" username_claim=preferred_username
-	expect "issuer answering ${fault#status/}: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
-	check_log "the reason gives the status" "reason: issuer answered HTTP ${fault#status/}"
-done
-service fault required "userinfo=$FAULTS/notjson" username_claim=preferred_username
-expect "a body that is not JSON: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
-check_log "the reason says it is not valid JSON" "reason: issuer's answer is not valid JSON"
-service fault required "userinfo=$FAULTS/html" username_claim=preferred_username
-expect "an HTML page: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
-check_log "the reason gives the Content-Type" "reason: issuer's answer is not JSON (Content-Type: text/html)"
-service fault required "userinfo=$FAULTS/array" username_claim=preferred_username
-expect "a JSON array: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
-service fault required "userinfo=$FAULTS/big" username_claim=preferred_username
-expect "a 2 MiB body: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
-check_log "the reason gives the cap" "reason: issuer's answer is over 1048576 bytes"
-service fault required "userinfo=$FAULTS/redirect" username_claim=preferred_username
-expect "a redirect to the real userinfo is not followed" "$UNAVAILABLE" fault alice "$WORK/alice"
-check_log "the reason says redirects are not followed" "redirect (HTTP 302), which is not followed"
+# fault_case PATH DESCRIPTION REASON: the faults server's PATH as userinfo
+# endpoint gives PAM_AUTHINFO_UNAVAIL, with REASON in the log.
+fault_case() {
+	service fault required "userinfo=$FAULTS/$1" username_claim=preferred_username
+	expect "$2: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+	check_log "$2: the log says why" "$3"
+}
+fault_case status/500 "issuer answering 500" "reason: issuer answered HTTP 500"
+fault_case status/503 "issuer answering 503" "reason: issuer answered HTTP 503"
+fault_case notjson "a body that is not JSON" "reason: issuer's answer is not valid JSON"
+fault_case html "an HTML page" "reason: issuer's answer is not JSON (Content-Type: text/html)"
+fault_case array "a JSON array" "reason: issuer's answer is not a JSON object"
+fault_case big "a 2 MiB body" "reason: issuer's answer is over 1048576 bytes"
+fault_case redirect "a redirect to the real userinfo (not followed)" \
+	"redirect (HTTP 302), which is not followed"
 
 # --- configuration errors --------------------------------------------------------
 service bad required "userinfo=$USERINFO" username_claim=preferred_username grp=tester
