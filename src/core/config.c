@@ -5,27 +5,60 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum option_kind { OPT_URL, OPT_NAME, OPT_FILE, OPT_DIR, OPT_SECONDS,
-		   OPT_BYTES, OPT_PROXY, OPT_FLAG };
+#include "jwa.h"
+
+enum option_kind {
+	OPT_URL,     /* checked by oa_url_check into url_offset */
+	OPT_NAME,    /* a claim name or similar printable word */
+	OPT_FILE,    /* a readable regular file */
+	OPT_SECRET,  /* a readable regular file no one else may read */
+	OPT_DIR,     /* a readable directory */
+	OPT_ABSPATH, /* an absolute path, checked when used */
+	OPT_SECONDS, /* whole seconds from min to max */
+	OPT_BYTES,   /* a size from min to max */
+	OPT_PROXY,
+	OPT_LIST,    /* comma-separated printable words */
+	OPT_FLAG
+};
 
 struct option_spec {
 	const char *name;
 	enum option_kind kind;
 	size_t offset; /* of the field in struct oa_config */
+	size_t url_offset;
+	unsigned long min, max;
 };
 
 #define FIELD(f) offsetof(struct oa_config, f)
+#define URL(name, f, u) { name, OPT_URL, FIELD(f), FIELD(u), 0, 0 }
+#define NUM(name, kind, f, lo, hi) { name, kind, FIELD(f), 0, lo, hi }
+#define OTHER(name, kind, f) { name, kind, FIELD(f), 0, 0, 0 }
 
 static const struct option_spec options[] = {
-	{ "userinfo", OPT_URL, FIELD(userinfo_url) },
-	{ "username_claim", OPT_NAME, FIELD(username_claim) },
-	{ "timeout", OPT_SECONDS, FIELD(timeout_seconds) },
-	{ "connect_timeout", OPT_SECONDS, FIELD(connect_timeout_seconds) },
-	{ "cafile", OPT_FILE, FIELD(cafile) },
-	{ "capath", OPT_DIR, FIELD(capath) },
-	{ "proxy", OPT_PROXY, FIELD(proxy) },
-	{ "max_token_size", OPT_BYTES, FIELD(max_token_bytes) },
-	{ "debug", OPT_FLAG, FIELD(debug) },
+	URL("userinfo", userinfo_url, userinfo),
+	OTHER("username_claim", OPT_NAME, username_claim),
+	NUM("issuer", OPT_NAME, issuer, 1, OA_MAX_URL_BYTES),
+	URL("jwks_uri", jwks_uri, jwks),
+	OTHER("jwks_file", OPT_FILE, jwks_file),
+	OTHER("hmac_secret_file", OPT_SECRET, hmac_secret_file),
+	OTHER("audience", OPT_LIST, audience_arg),
+	OTHER("allow_any_audience", OPT_FLAG, allow_any_audience),
+	OTHER("algorithms", OPT_LIST, algorithms_arg),
+	NUM("leeway", OPT_SECONDS, leeway_seconds, 0, OA_MAX_LEEWAY_SECONDS),
+	OTHER("token_type", OPT_NAME, token_type),
+	OTHER("cache_dir", OPT_ABSPATH, cache_dir),
+	NUM("jwks_refresh_min", OPT_SECONDS, jwks_refresh_min_seconds, 1,
+	    OA_MAX_JWKS_REFRESH_MIN_SECONDS),
+	NUM("jwks_stale_max", OPT_SECONDS, jwks_stale_max_seconds, 0,
+	    OA_MAX_JWKS_STALE_MAX_SECONDS),
+	NUM("timeout", OPT_SECONDS, timeout_seconds, 1, OA_MAX_TIMEOUT_SECONDS),
+	NUM("connect_timeout", OPT_SECONDS, connect_timeout_seconds, 1,
+	    OA_MAX_TIMEOUT_SECONDS),
+	OTHER("cafile", OPT_FILE, cafile),
+	OTHER("capath", OPT_DIR, capath),
+	OTHER("proxy", OPT_PROXY, proxy),
+	NUM("max_token_size", OPT_BYTES, max_token_bytes, 1, OA_MAX_TOKEN_BYTES_CEILING),
+	OTHER("debug", OPT_FLAG, debug),
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -68,28 +101,89 @@ is_printable_word(const char *s)
 }
 
 static enum oa_status
-check_path(const char *name, const char *path, bool want_dir,
-	   struct oa_result *r)
+check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 {
 	struct stat st;
+	bool want_dir = opt->kind == OPT_DIR;
 
 	if (*path == '\0' || strlen(path) > OA_MAX_PATH_BYTES)
-		return oa_fail(r, OA_CONFIG, "%s: empty or overlong path", name);
+		return oa_fail(r, OA_CONFIG, "%s: empty or overlong path", opt->name);
 	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
-		return oa_fail(r, OA_CONFIG, "%s: cannot read %s: %s", name, path,
+		return oa_fail(r, OA_CONFIG, "%s: cannot read %s: %s", opt->name, path,
 			       strerror(errno));
 	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", name, path,
+		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", opt->name, path,
 			       want_dir ? "directory" : "regular file");
+	/* A shared secret others can read is no longer a secret. */
+	if (opt->kind == OPT_SECRET && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		return oa_fail(r, OA_CONFIG,
+			       "%s: %s is readable or writable by group or others (chmod 600)",
+			       opt->name, path);
 	return OA_OK;
+}
+
+static enum oa_status
+check_value(const struct oa_config *cfg, const struct option_spec *opt,
+	    const char *value, struct oa_result *r)
+{
+	unsigned long n;
+
+	switch (opt->kind) {
+	case OPT_URL:
+		return oa_url_check(value, opt->name,
+				    (struct oa_url *)(void *)((char *)cfg + opt->url_offset), r);
+	case OPT_NAME: {
+		size_t max = opt->max != 0 ? opt->max : OA_MAX_CLAIM_NAME_BYTES;
+
+		if (*value == '\0' || strlen(value) > max || !is_printable_word(value))
+			return oa_fail(r, OA_CONFIG, "%s: must be 1 to %zu printable characters",
+				       opt->name, max);
+		return OA_OK;
+	}
+	case OPT_LIST:
+		if (*value == '\0' || !is_printable_word(value) ||
+		    strlen(value) > OA_MAX_URL_BYTES)
+			return oa_fail(r, OA_CONFIG, "%s: expected a comma-separated list",
+				       opt->name);
+		return OA_OK;
+	case OPT_FILE:
+	case OPT_SECRET:
+	case OPT_DIR:
+		return check_path(opt, value, r);
+	case OPT_ABSPATH:
+		if (value[0] != '/' || strlen(value) > OA_MAX_PATH_BYTES ||
+		    !is_printable_word(value))
+			return oa_fail(r, OA_CONFIG, "%s: expected an absolute path", opt->name);
+		return OA_OK;
+	case OPT_PROXY:
+		if (strstr(value, "://") == NULL || !is_printable_word(value) ||
+		    strlen(value) > OA_MAX_URL_BYTES)
+			return oa_fail(r, OA_CONFIG, "%s: expected a URL such as http://proxy:3128",
+				       opt->name);
+		return OA_OK;
+	case OPT_SECONDS:
+		if (!parse_decimal(value, opt->max, &n) || n < opt->min)
+			return oa_fail(r, OA_CONFIG,
+				       "%s: expected whole seconds from %lu to %lu, got \"%s\"",
+				       opt->name, opt->min, opt->max, value);
+		return OA_OK;
+	case OPT_BYTES:
+		if (!parse_decimal(value, opt->max, &n) || n < opt->min)
+			return oa_fail(r, OA_CONFIG, "%s: expected bytes from %lu to %lu, got \"%s\"",
+				       opt->name, opt->min, opt->max, value);
+		return OA_OK;
+	case OPT_FLAG:
+		return OA_OK;
+	}
+	return oa_fail(r, OA_CONFIG, "%s: unhandled option kind", opt->name);
 }
 
 static enum oa_status
 set_option(struct oa_config *cfg, const struct option_spec *opt,
 	   const char *value, bool *seen, struct oa_result *r)
 {
-	char *field = (char *)cfg + opt->offset;
-	unsigned long n;
+	void *field = (char *)cfg + opt->offset;
+	unsigned long n = 0;
 
 	if (*seen)
 		return oa_fail(r, OA_CONFIG, "option %s given twice", opt->name);
@@ -98,47 +192,35 @@ set_option(struct oa_config *cfg, const struct option_spec *opt,
 		return oa_fail(r, OA_CONFIG, opt->kind == OPT_FLAG ?
 			       "option %s is a flag and takes no value" :
 			       "option %s needs a value (%s=...)", opt->name, opt->name);
+	if (check_value(cfg, opt, value, r) != OA_OK)
+		return r->status;
 
 	switch (opt->kind) {
-	case OPT_URL:
-		if (oa_url_check(value, opt->name, &cfg->userinfo, r) != OA_OK)
-			return r->status;
-		break;
-	case OPT_NAME:
-		if (*value == '\0' || strlen(value) > OA_MAX_CLAIM_NAME_BYTES ||
-		    !is_printable_word(value))
-			return oa_fail(r, OA_CONFIG, "%s: must be 1 to %d printable characters",
-				       opt->name, OA_MAX_CLAIM_NAME_BYTES);
-		break;
-	case OPT_FILE:
-	case OPT_DIR:
-		if (check_path(opt->name, value, opt->kind == OPT_DIR, r) != OA_OK)
-			return r->status;
-		break;
-	case OPT_PROXY:
-		if (strstr(value, "://") == NULL || !is_printable_word(value) ||
-		    strlen(value) > OA_MAX_URL_BYTES)
-			return oa_fail(r, OA_CONFIG, "%s: expected a URL such as http://proxy:3128",
-				       opt->name);
-		break;
 	case OPT_SECONDS:
-		if (!parse_decimal(value, OA_MAX_TIMEOUT_SECONDS, &n) || n == 0)
-			return oa_fail(r, OA_CONFIG, "%s: expected whole seconds from 1 to %d, got \"%s\"",
-				       opt->name, OA_MAX_TIMEOUT_SECONDS, value);
-		*(long *)(void *)field = (long)n;
-		return OA_OK;
+		parse_decimal(value, opt->max, &n);
+		*(long *)field = (long)n;
+		break;
 	case OPT_BYTES:
-		if (!parse_decimal(value, OA_MAX_TOKEN_BYTES_CEILING, &n) || n == 0)
-			return oa_fail(r, OA_CONFIG, "%s: expected bytes from 1 to %d, got \"%s\"",
-				       opt->name, OA_MAX_TOKEN_BYTES_CEILING, value);
-		*(size_t *)(void *)field = n;
-		return OA_OK;
+		parse_decimal(value, opt->max, &n);
+		*(size_t *)field = n;
+		break;
 	case OPT_FLAG:
-		*(bool *)(void *)field = true;
-		return OA_OK;
+		*(bool *)field = true;
+		break;
+	default:
+		*(const char **)field = value;
+		break;
 	}
-	*(const char **)(void *)field = value;
 	return OA_OK;
+}
+
+static enum oa_status
+set_named(struct oa_config *cfg, const char *name, const char *value,
+	  bool *seen, struct oa_result *r)
+{
+	const struct option_spec *opt = find_option(name, strlen(name));
+
+	return set_option(cfg, opt, value, &seen[opt - options], r);
 }
 
 static enum oa_status
@@ -159,19 +241,130 @@ add_required_claim(struct oa_config *cfg, const char *arg, size_t name_len,
 	return OA_OK;
 }
 
-static enum oa_status
-set_named(struct oa_config *cfg, const char *name, const char *value,
-	  bool *seen, struct oa_result *r)
-{
-	const struct option_spec *opt = find_option(name, strlen(name));
-
-	return set_option(cfg, opt, value, &seen[opt - options], r);
-}
-
 static bool
 is_http_url(const char *s)
 {
 	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
+
+/* Walks a comma-separated list; calls `take` on each item, which must be
+ * non-empty. */
+static enum oa_status
+split_list(const char *option, const char *list,
+	   enum oa_status (*take)(struct oa_config *, const char *, size_t,
+				  struct oa_result *),
+	   struct oa_config *cfg, struct oa_result *r)
+{
+	for (const char *p = list;;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == 0)
+			return oa_fail(r, OA_CONFIG, "%s: empty item in \"%s\"", option, list);
+		if (take(cfg, p, len, r) != OA_OK)
+			return r->status;
+		if (p[len] == '\0')
+			return OA_OK;
+		p += len + 1;
+	}
+}
+
+static enum oa_status
+take_audience(struct oa_config *cfg, const char *item, size_t len,
+	      struct oa_result *r)
+{
+	if (cfg->n_audiences == OA_MAX_AUDIENCES)
+		return oa_fail(r, OA_CONFIG, "audience: more than %d audiences",
+			       OA_MAX_AUDIENCES);
+	cfg->audiences[cfg->n_audiences].name = item;
+	cfg->audiences[cfg->n_audiences].len = len;
+	cfg->n_audiences++;
+	return OA_OK;
+}
+
+static enum oa_status
+take_algorithm(struct oa_config *cfg, const char *item, size_t len,
+	       struct oa_result *r)
+{
+	enum oa_alg alg;
+
+	if (!oa_alg_parse(item, len, &alg))
+		return oa_fail(r, OA_CONFIG,
+			       "algorithms: \"%.*s\" is not a supported signature algorithm",
+			       (int)(len > 32 ? 32 : len), item);
+	cfg->algorithms |= 1u << alg;
+	return OA_OK;
+}
+
+static unsigned
+algorithm_set(bool hmac)
+{
+	unsigned set = 0;
+
+	for (int a = 0; a < OA_ALG_COUNT; a++)
+		if (oa_alg_is_hmac((enum oa_alg)a) == hmac)
+			set |= 1u << a;
+	return set;
+}
+
+/* The rules between options, once every argument is read. */
+static enum oa_status
+check_jwt_options(struct oa_config *cfg, struct oa_result *r)
+{
+	unsigned hmac_algs = algorithm_set(true);
+
+	cfg->jwt = cfg->issuer != NULL || cfg->jwks_uri != NULL ||
+		   cfg->jwks_file != NULL || cfg->hmac_secret_file != NULL;
+	if (!cfg->jwt) {
+		if (cfg->audience_arg != NULL || cfg->allow_any_audience ||
+		    cfg->algorithms_arg != NULL || cfg->token_type != NULL)
+			return oa_fail(r, OA_CONFIG,
+				       "audience, allow_any_audience, algorithms and token_type "
+				       "apply to JWT validation: add issuer=");
+		return OA_OK;
+	}
+	if (cfg->issuer == NULL)
+		return oa_fail(r, OA_CONFIG, "JWT validation needs issuer= (the exact iss of the tokens)");
+	if (cfg->jwks_uri != NULL && cfg->jwks_file != NULL)
+		return oa_fail(r, OA_CONFIG, "give jwks_uri= or jwks_file=, not both");
+	if (cfg->audience_arg == NULL && !cfg->allow_any_audience)
+		return oa_fail(r, OA_CONFIG,
+			       "JWT validation needs audience= (or the explicit allow_any_audience)");
+	if (cfg->audience_arg != NULL && cfg->allow_any_audience)
+		return oa_fail(r, OA_CONFIG, "give audience= or allow_any_audience, not both");
+	if (cfg->audience_arg != NULL &&
+	    split_list("audience", cfg->audience_arg, take_audience, cfg, r) != OA_OK)
+		return r->status;
+
+	if (cfg->algorithms_arg != NULL) {
+		if (split_list("algorithms", cfg->algorithms_arg, take_algorithm, cfg, r) != OA_OK)
+			return r->status;
+	} else {
+		cfg->algorithms = algorithm_set(false) |
+				  (cfg->hmac_secret_file != NULL ? hmac_algs : 0);
+	}
+	if ((cfg->algorithms & hmac_algs) != 0 && cfg->hmac_secret_file == NULL)
+		return oa_fail(r, OA_CONFIG,
+			       "algorithms: HS256/HS384/HS512 need hmac_secret_file= (never keys from a JWKS)");
+	if (cfg->hmac_secret_file != NULL && (cfg->algorithms & hmac_algs) == 0)
+		return oa_fail(r, OA_CONFIG,
+			       "hmac_secret_file is set but algorithms= allows no HS256/HS384/HS512");
+
+	if (cfg->token_type != NULL && strcmp(cfg->token_type, "at+jwt") != 0)
+		return oa_fail(r, OA_CONFIG,
+			       "token_type: only at+jwt (RFC 9068) is supported, got \"%s\"",
+			       cfg->token_type);
+
+	/* Keys come from discovery unless given directly, or unless only a
+	 * shared secret is configured. */
+	cfg->discovery = cfg->jwks_uri == NULL && cfg->jwks_file == NULL &&
+			 (cfg->algorithms & ~hmac_algs) != 0;
+	if (cfg->discovery &&
+	    oa_url_check(cfg->issuer, "issuer", &cfg->issuer_url, r) != OA_OK)
+		return r->status;
+	if (!cfg->discovery && cfg->jwks_uri == NULL && cfg->jwks_file == NULL &&
+	    cfg->hmac_secret_file == NULL)
+		return oa_fail(r, OA_CONFIG, "no keys: give jwks_uri=, jwks_file= or hmac_secret_file=");
+	return OA_OK;
 }
 
 enum oa_status
@@ -187,6 +380,9 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	cfg->timeout_seconds = OA_DEFAULT_TIMEOUT_SECONDS;
 	cfg->connect_timeout_seconds = OA_DEFAULT_CONNECT_TIMEOUT_SECONDS;
 	cfg->max_token_bytes = OA_DEFAULT_MAX_TOKEN_BYTES;
+	cfg->leeway_seconds = OA_DEFAULT_LEEWAY_SECONDS;
+	cfg->jwks_refresh_min_seconds = OA_DEFAULT_JWKS_REFRESH_MIN_SECONDS;
+	cfg->jwks_stale_max_seconds = OA_DEFAULT_JWKS_STALE_MAX_SECONDS;
 
 	if (positional) {
 		if (set_named(cfg, "userinfo", argv[0], seen, r) != OA_OK)
@@ -219,9 +415,11 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		}
 	}
 
-	if (cfg->userinfo_url == NULL)
+	if (check_jwt_options(cfg, r) != OA_OK)
+		return r->status;
+	if (cfg->userinfo_url == NULL && !cfg->jwt)
 		return oa_fail(r, OA_CONFIG,
-			       "no token check configured: give userinfo=URL (or the URL first)");
+			       "no token check configured: give issuer=... or userinfo=URL");
 	if (cfg->connect_timeout_seconds > cfg->timeout_seconds)
 		return oa_fail(r, OA_CONFIG, "connect_timeout (%ld) is longer than timeout (%ld)",
 			       cfg->connect_timeout_seconds, cfg->timeout_seconds);

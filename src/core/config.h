@@ -22,19 +22,52 @@ struct oa_required_claim {
 	const char *value;
 };
 
+/* One audience from audience=A,B: points into argv, not NUL-terminated. */
+struct oa_audience {
+	const char *name;
+	size_t len;
+};
+
 struct oa_config {
+	/* userinfo check */
 	const char *userinfo_url;
 	struct oa_url userinfo;
 	const char *username_claim;
+	struct oa_required_claim required[OA_MAX_REQUIRED_CLAIMS];
+	size_t n_required;
+
+	/* local JWT validation: on when jwt is true */
+	bool jwt;
+	const char *issuer;
+	struct oa_url issuer_url; /* checked only when discovery is used */
+	bool discovery;           /* keys from the issuer's discovery document */
+	const char *jwks_uri;
+	struct oa_url jwks;
+	const char *jwks_file;
+	const char *hmac_secret_file;
+	const char *audience_arg;
+	struct oa_audience audiences[OA_MAX_AUDIENCES];
+	size_t n_audiences;
+	bool allow_any_audience;
+	const char *algorithms_arg;
+	unsigned algorithms; /* bit (1u << enum oa_alg) per allowed algorithm */
+	long leeway_seconds;
+	const char *token_type; /* "at+jwt" or NULL */
+
+	/* on-disk cache for discovery and keys */
+	const char *cache_dir; /* NULL: the default, see oa_cache_default_dir */
+	long jwks_refresh_min_seconds;
+	long jwks_stale_max_seconds;
+
+	/* network */
 	long timeout_seconds;
 	long connect_timeout_seconds;
 	const char *cafile;
 	const char *capath;
 	const char *proxy;
+
 	size_t max_token_bytes;
 	bool debug;
-	struct oa_required_claim required[OA_MAX_REQUIRED_CLAIMS];
-	size_t n_required;
 };
 
 /* Returns OA_OK or OA_CONFIG with the reason in `r`. */

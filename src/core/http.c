@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define USER_AGENT "pam_oauth2/" PAM_OAUTH2_VERSION
 
@@ -58,6 +59,47 @@ write_body(char *data, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/* Cache-Control (RFC 9111 section 5.2.2): max-age=N, or no-cache/no-store
+ * meaning "do not reuse without asking".  The smallest directive wins when a
+ * server sends several headers. */
+static size_t
+read_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct oa_http_response *resp = userdata;
+	size_t n = size * nmemb;
+	static const char name[] = "cache-control:";
+	char line[512];
+	long age = -1;
+
+	if (n <= sizeof(name) - 1 || n >= sizeof(line) ||
+	    strncasecmp(data, name, sizeof(name) - 1) != 0)
+		return n;
+	memcpy(line, data, n);
+	line[n] = '\0';
+	for (char *p = line + sizeof(name) - 1; *p != '\0';) {
+		size_t len;
+
+		p += strspn(p, " \t,\r\n");
+		len = strcspn(p, " \t,\r\n");
+		if (len == 0)
+			break;
+		if ((len == 8 && strncasecmp(p, "no-cache", 8) == 0) ||
+		    (len == 8 && strncasecmp(p, "no-store", 8) == 0))
+			age = 0;
+		else if (len > 8 && strncasecmp(p, "max-age=", 8) == 0 && age != 0) {
+			char *end;
+			long v = strtol(p + 8, &end, 10);
+
+			if (end == p + len && v >= 0)
+				age = v;
+		}
+		p += len;
+	}
+	if (age >= 0 && (resp->max_age < 0 || age < resp->max_age))
+		resp->max_age = age;
+	return n;
+}
+
 static enum oa_status
 transfer_failure(CURLcode rc, const char *detail, const struct body_sink *sink,
 		 const struct oa_http_request *req, struct oa_result *r)
@@ -83,34 +125,42 @@ oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
 	struct curl_slist accept_header = { (char *)"Accept: application/json", NULL };
 	struct curl_slist auth_header = { NULL, &accept_header };
 	size_t auth_len = sizeof(auth_prefix) - 1 + req->bearer_len;
+	struct curl_slist *headers = req->bearer != NULL ? &auth_header : &accept_header;
 	char *content_type = NULL;
 	CURLcode rc;
 	CURL *curl;
 
 	memset(resp, 0, sizeof(*resp));
+	resp->max_age = -1;
+	if (req->timeout_ms <= 0)
+		return oa_fail(r, OA_UNAVAILABLE, "no time left of timeout=%lds for a request",
+			       req->timeout_seconds);
 	if (pthread_once(&global_once, global_init) != 0 ||
 	    global_init_result != CURLE_OK)
 		return oa_fail(r, OA_INTERNAL, "libcurl global initialisation failed");
 	curl = curl_easy_init();
 	/* The header is built in memory we own so it can be wiped; a list from
 	 * curl_slist_append would be freed with the token still in it. */
-	auth_header.data = malloc(auth_len + 1);
-	if (curl == NULL || auth_header.data == NULL) {
+	if (req->bearer != NULL)
+		auth_header.data = malloc(auth_len + 1);
+	if (curl == NULL || (req->bearer != NULL && auth_header.data == NULL)) {
 		curl_easy_cleanup(curl);
 		free(auth_header.data);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
-	memcpy(auth_header.data, auth_prefix, sizeof(auth_prefix) - 1);
-	memcpy(auth_header.data + sizeof(auth_prefix) - 1, req->bearer, req->bearer_len);
-	auth_header.data[auth_len] = '\0';
+	if (req->bearer != NULL) {
+		memcpy(auth_header.data, auth_prefix, sizeof(auth_prefix) - 1);
+		memcpy(auth_header.data + sizeof(auth_prefix) - 1, req->bearer,
+		       req->bearer_len);
+		auth_header.data[auth_len] = '\0';
+	}
 
 	curl_easy_setopt(curl, CURLOPT_URL, req->url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_seconds * 1000L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-			 req->connect_timeout_seconds * 1000L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
 	/* An empty proxy string turns off http_proxy and friends from the
 	 * host process's environment. */
 	curl_easy_setopt(curl, CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
@@ -120,7 +170,9 @@ oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
 		curl_easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
 	if (req->capath != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAPATH, req->capath);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, &auth_header);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)req->max_body_bytes);
@@ -129,8 +181,10 @@ oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 
 	rc = curl_easy_perform(curl);
-	explicit_bzero(auth_header.data, auth_len);
-	free(auth_header.data);
+	if (auth_header.data != NULL) {
+		explicit_bzero(auth_header.data, auth_len);
+		free(auth_header.data);
+	}
 
 	if (rc != CURLE_OK) {
 		transfer_failure(rc, errbuf, &sink, req, r);

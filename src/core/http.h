@@ -1,6 +1,7 @@
-/* The module's only way onto the network: one GET with a bearer token,
- * bounded in time and size, no redirects, no proxy from the environment,
- * https except to loopback (checked by oa_url_check beforehand). */
+/* The module's only way onto the network: one GET (with a bearer token for
+ * userinfo, without for discovery and JWKS), bounded in time and size, no
+ * redirects, no proxy from the environment, https except to loopback
+ * (checked by oa_url_check beforehand). */
 #ifndef OA_HTTP_H
 #define OA_HTTP_H
 
@@ -10,10 +11,11 @@
 
 struct oa_http_request {
 	const char *url;
-	const char *bearer; /* sent only in the Authorization header */
+	const char *bearer; /* NULL or sent only in the Authorization header */
 	size_t bearer_len;
-	long timeout_seconds;
-	long connect_timeout_seconds;
+	long timeout_ms;         /* what is left of the login's time budget */
+	long connect_timeout_ms;
+	long timeout_seconds;    /* as configured, for messages */
 	const char *cafile; /* NULL: the system's CA store */
 	const char *capath;
 	const char *proxy;  /* NULL: no proxy at all */
@@ -25,6 +27,8 @@ struct oa_http_response {
 	char *content_type; /* owned, NULL when the server sent none */
 	char *body;         /* owned, NUL-terminated, may hold NULs */
 	size_t body_len;
+	long max_age;       /* Cache-Control max-age in seconds; -1 if none,
+			       0 for no-cache / no-store */
 };
 
 /* Any HTTP answer is OA_OK (the caller judges the status); failures to get

@@ -22,6 +22,31 @@
 #define OA_MAX_CLAIM_NAME_BYTES 256
 #define OA_MAX_REQUIRED_CLAIMS 32
 
+/* audience=A,B,... */
+#define OA_MAX_AUDIENCES 16
+
+/* leeway=: clock skew tolerated on exp, nbf and iat. */
+#define OA_DEFAULT_LEEWAY_SECONDS 60
+#define OA_MAX_LEEWAY_SECONDS 300
+
+/* jwks_refresh_min=: an unknown kid refetches the JWKS at most this often,
+ * so tokens with made-up kids cannot make every login hit the issuer. */
+#define OA_DEFAULT_JWKS_REFRESH_MIN_SECONDS 60
+#define OA_MAX_JWKS_REFRESH_MIN_SECONDS 86400
+
+/* jwks_stale_max=: how long the last good keys serve while the issuer is
+ * down. */
+#define OA_DEFAULT_JWKS_STALE_MAX_SECONDS 86400
+#define OA_MAX_JWKS_STALE_MAX_SECONDS (7 * 86400)
+
+/* Cache-Control max-age on discovery and JWKS answers is honoured within
+ * these bounds; without one the lower bound applies. */
+#define OA_MIN_KEYS_FRESH_SECONDS 300
+#define OA_MAX_KEYS_FRESH_SECONDS 86400
+
+/* hmac_secret_file= is read whole, up to this. */
+#define OA_MAX_HMAC_SECRET_BYTES 4096
+
 /* Reasons logged to syslog are cut at this length. */
 #define OA_REASON_BYTES 320
 

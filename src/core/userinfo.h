@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "config.h"
+#include "context.h"
 #include "http.h"
 #include "result.h"
 #include "token.h"
@@ -18,7 +18,7 @@ enum oa_status oa_userinfo_judge(const struct oa_http_response *resp,
 				 json_t **claims, struct oa_result *r);
 
 /* Asks the configured userinfo endpoint about the token, then judges. */
-enum oa_status oa_userinfo_fetch(const struct oa_config *cfg,
+enum oa_status oa_userinfo_fetch(const struct oa_ctx *ctx,
 				 const struct oa_token *token, json_t **claims,
 				 long *http_status, struct oa_result *r);
 

@@ -130,17 +130,24 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	oa_verdict_decide(&cfg, user, password, &verdict);
 	if (cfg.debug && verdict.http_status != 0)
 		pam_syslog(pamh, LOG_DEBUG, "userinfo %s answered HTTP %ld",
-			   cfg.userinfo.host, verdict.http_status);
+			   verdict.issuer, verdict.http_status);
+	if (verdict.note[0] != '\0')
+		pam_syslog(pamh, cfg.debug ? LOG_DEBUG : LOG_INFO, "note: %s", verdict.note);
 	if (verdict.result.status == OA_OK) {
-		pam_syslog(pamh, LOG_INFO, "auth granted: user=\"%s\" rhost=%s issuer=%s token=sha256:%s",
-			   shown_user, shown_rhost, cfg.userinfo.host, verdict.fingerprint);
+		if (cfg.allow_any_audience && strcmp(verdict.method, "jwt") == 0)
+			pam_syslog(pamh, LOG_WARNING,
+				   "allow_any_audience: the token's aud was not checked");
+		pam_syslog(pamh, LOG_INFO,
+			   "auth granted: user=\"%s\" rhost=%s method=%s issuer=%s token=sha256:%s",
+			   shown_user, shown_rhost, verdict.method, verdict.issuer,
+			   verdict.fingerprint);
 		remember_login(pamh, user, verdict.exp);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
-		   "auth %s: user=\"%s\" rhost=%s issuer=%s token=sha256:%s reason: %s",
-		   outcome_word(verdict.result.status), shown_user, shown_rhost, cfg.userinfo.host,
-		   verdict.fingerprint, verdict.result.reason);
+		   "auth %s: user=\"%s\" rhost=%s method=%s issuer=%s token=sha256:%s reason: %s",
+		   outcome_word(verdict.result.status), shown_user, shown_rhost, verdict.method,
+		   verdict.issuer, verdict.fingerprint, verdict.result.reason);
 	return pam_code(verdict.result.status);
 }
 

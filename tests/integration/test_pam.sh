@@ -69,7 +69,7 @@ mint "$WORK/alice_16k" username=alice pad=11500
 # --- accepted ----------------------------------------------------------------
 expect "seed configuration: alice's token logs alice in" "$GRANTED" seed alice "$WORK/alice"
 check_log "granted login is logged with user, issuer and token fingerprint" \
-	"auth granted: user=\"alice\" rhost=- issuer=127.0.0.1 token=sha256:$(tr -d '\n' <"$WORK/alice" | sha256sum | cut -c1-12)"
+	"auth granted: user=\"alice\" rhost=- method=userinfo issuer=127.0.0.1 token=sha256:$(tr -d '\n' <"$WORK/alice" | sha256sum | cut -c1-12)"
 expect "named form: alice's token logs alice in" "$GRANTED" named alice "$WORK/alice"
 expect "username_claim defaults to sub" "$GRANTED" by_sub id-alice "$WORK/alice"
 { printf 'Bearer '; cat "$WORK/alice"; } >"$WORK/alice_bearer"

@@ -69,7 +69,7 @@ expect_refused() {
 
 expect_login "alice's token logs in as alice" alice "$WORK/alice" "SELECT current_user" alice
 check_log "the granted login is logged under the service" \
-	"pam_oauth2($svc:auth): auth granted: user=\"alice\" rhost=127.0.0.1 issuer=127.0.0.1"
+	"pam_oauth2($svc:auth): auth granted: user=\"alice\" rhost=127.0.0.1 method=userinfo issuer=127.0.0.1"
 expect_login "row-level security: alice sees only her rows" alice "$WORK/alice" \
 	"SELECT string_agg(body, '|' ORDER BY body) FROM notes" "alice: first note|alice: second note"
 expect_login "row-level security: bob sees only his row" bob "$WORK/bob" \

@@ -3,9 +3,14 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "jwa.h"
 
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__ })
 #define NARGS(...) ((int)(sizeof(ARGV(__VA_ARGS__)) / sizeof(const char *)))
@@ -144,6 +149,120 @@ test_config_rejects_bad_input(void **state)
 	EXPECT_ERROR("expected a URL", "userinfo=https://i/u", "proxy=proxy.example");
 }
 
+static void
+test_config_jwt_mode_defaults(void **state)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://idp.example.com/realms/db",
+			       "audience=db,reporting"), OA_OK);
+	assert_true(cfg.jwt);
+	assert_true(cfg.discovery);
+	assert_string_equal(cfg.issuer_url.host, "idp.example.com");
+	assert_int_equal(cfg.n_audiences, 2);
+	assert_int_equal(cfg.audiences[1].len, 9);
+	assert_memory_equal(cfg.audiences[1].name, "reporting", 9);
+	assert_int_equal(cfg.leeway_seconds, 60);
+	assert_int_equal(cfg.jwks_refresh_min_seconds, 60);
+	assert_int_equal(cfg.jwks_stale_max_seconds, 86400);
+	assert_string_equal(cfg.username_claim, "sub");
+	/* the asymmetric algorithms, no HMAC */
+	assert_true(cfg.algorithms & (1u << OA_ALG_RS256));
+	assert_true(cfg.algorithms & (1u << OA_ALG_PS512));
+	assert_true(cfg.algorithms & (1u << OA_ALG_ES512));
+	assert_true(cfg.algorithms & (1u << OA_ALG_EDDSA));
+	assert_false(cfg.algorithms & (1u << OA_ALG_HS256));
+	assert_null(cfg.userinfo_url);
+}
+
+static void
+test_config_jwt_mode_options(void **state)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://idp.example.com",
+			       "jwks_uri=https://idp.example.com/keys", "allow_any_audience",
+			       "algorithms=ES256,EdDSA", "leeway=0", "token_type=at+jwt",
+			       "cache_dir=/var/cache/x", "jwks_refresh_min=30", "jwks_stale_max=0",
+			       "userinfo=https://idp.example.com/userinfo",
+			       "username_claim=preferred_username"), OA_OK);
+	assert_false(cfg.discovery);
+	assert_string_equal(cfg.jwks.host, "idp.example.com");
+	assert_true(cfg.allow_any_audience);
+	assert_int_equal(cfg.algorithms, (1u << OA_ALG_ES256) | (1u << OA_ALG_EDDSA));
+	assert_int_equal(cfg.leeway_seconds, 0);
+	assert_string_equal(cfg.token_type, "at+jwt");
+	assert_string_equal(cfg.cache_dir, "/var/cache/x");
+	assert_int_equal(cfg.jwks_refresh_min_seconds, 30);
+	assert_int_equal(cfg.jwks_stale_max_seconds, 0);
+	assert_non_null(cfg.userinfo_url);
+}
+
+static void
+test_config_jwt_mode_rejects_bad_combinations(void **state)
+{
+	(void)state;
+	EXPECT_ERROR("needs audience=", "issuer=https://idp.example.com");
+	EXPECT_ERROR("not both", "issuer=https://i.example", "audience=db", "allow_any_audience");
+	EXPECT_ERROR("needs issuer=", "jwks_uri=https://i.example/keys", "audience=db");
+	EXPECT_ERROR("apply to JWT validation", "userinfo=https://i/u", "audience=db");
+	EXPECT_ERROR("apply to JWT validation", "userinfo=https://i/u", "algorithms=RS256");
+	EXPECT_ERROR("jwks_uri= or jwks_file=, not both", "issuer=https://i.example", "audience=db",
+		     "jwks_uri=https://i.example/k", "jwks_file=/etc/hostname");
+	EXPECT_ERROR("\"none\" is not a supported", "issuer=https://i.example", "audience=db",
+		     "algorithms=RS256,none");
+	EXPECT_ERROR("\"rs256\" is not a supported", "issuer=https://i.example", "audience=db",
+		     "algorithms=rs256");
+	EXPECT_ERROR("empty item", "issuer=https://i.example", "audience=db", "algorithms=RS256,");
+	EXPECT_ERROR("empty item", "issuer=https://i.example", "audience=,db");
+	EXPECT_ERROR("need hmac_secret_file=", "issuer=https://i.example", "audience=db",
+		     "algorithms=HS256");
+	EXPECT_ERROR("leeway: expected whole seconds from 0 to 300", "issuer=https://i.example",
+		     "audience=db", "leeway=301");
+	EXPECT_ERROR("token_type: only at+jwt", "issuer=https://i.example", "audience=db",
+		     "token_type=jwt");
+	EXPECT_ERROR("plain http is allowed only to loopback", "issuer=http://i.example",
+		     "audience=db");
+	EXPECT_ERROR("cache_dir: expected an absolute path", "issuer=https://i.example",
+		     "audience=db", "cache_dir=relative/dir");
+	EXPECT_ERROR("jwks_refresh_min: expected whole seconds from 1", "issuer=https://i.example",
+		     "audience=db", "jwks_refresh_min=0");
+}
+
+static void
+test_config_hmac_secret_file_must_be_private(void **state)
+{
+	char path[] = "/tmp/oa_test_secret.XXXXXX";
+	int fd = mkstemp(path);
+	char arg[64];
+	struct oa_config cfg;
+	struct oa_result r;
+	const char *argv[] = { "issuer=supabase", "audience=authenticated", arg };
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789abcdef0123456789abcdef", 32), 32);
+	close(fd);
+	snprintf(arg, sizeof(arg), "hmac_secret_file=%s", path);
+	chmod(path, 0600);
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(3, argv, &cfg, &r), OA_OK);
+	assert_false(cfg.discovery);
+	assert_int_equal(cfg.algorithms, (1u << OA_ALG_HS256) | (1u << OA_ALG_HS384) |
+					 (1u << OA_ALG_HS512));
+	chmod(path, 0640);
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(3, argv, &cfg, &r), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "readable or writable by group or others"));
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -153,6 +272,10 @@ main(void)
 		cmocka_unit_test(test_config_positional_url_only_defaults_to_sub),
 		cmocka_unit_test(test_config_named_form),
 		cmocka_unit_test(test_config_rejects_bad_input),
+		cmocka_unit_test(test_config_jwt_mode_defaults),
+		cmocka_unit_test(test_config_jwt_mode_options),
+		cmocka_unit_test(test_config_jwt_mode_rejects_bad_combinations),
+		cmocka_unit_test(test_config_hmac_secret_file_must_be_private),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

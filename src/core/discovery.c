@@ -1,0 +1,121 @@
+#include "discovery.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "doc_cache.h"
+#include "fetch.h"
+#include "url.h"
+
+#define DISCOVERY_NS "discovery"
+
+/* Where to look, in order: issuer + /.well-known/openid-configuration (OIDC);
+ * /.well-known/oauth-authorization-server inserted before the issuer's path
+ * (RFC 8414 section 3.1); and appended after it, as some servers publish.
+ * Returns how many distinct URLs were written. */
+static int
+candidate_urls(const char *issuer, char urls[3][OA_MAX_URL_BYTES + 64])
+{
+	size_t len = strlen(issuer), scheme_len, path_at;
+	int n = 0;
+
+	while (len > 0 && issuer[len - 1] == '/')
+		len--;
+	scheme_len = strstr(issuer, "://") != NULL ? (size_t)(strstr(issuer, "://") - issuer) + 3 : 0;
+	path_at = scheme_len + strcspn(issuer + scheme_len, "/");
+	if (path_at > len)
+		path_at = len;
+	snprintf(urls[n++], sizeof(urls[0]), "%.*s/.well-known/openid-configuration",
+		 (int)len, issuer);
+	snprintf(urls[n++], sizeof(urls[0]), "%.*s/.well-known/oauth-authorization-server%.*s",
+		 (int)path_at, issuer, (int)(len - path_at), issuer + path_at);
+	if (path_at < len)
+		snprintf(urls[n++], sizeof(urls[0]), "%.*s/.well-known/oauth-authorization-server",
+			 (int)len, issuer);
+	return n;
+}
+
+enum oa_status
+oa_discovery_endpoint(const json_t *doc, const char *name, const char **url,
+		      struct oa_result *r)
+{
+	const json_t *v = json_object_get(doc, name);
+	struct oa_url parsed;
+
+	*url = NULL;
+	if (!json_is_string(v))
+		return oa_fail(r, OA_UNAVAILABLE, "issuer metadata has no %s", name);
+	if (oa_url_check(json_string_value(v), name, &parsed, r) != OA_OK) {
+		r->status = OA_UNAVAILABLE; /* the issuer's data, not our config */
+		return r->status;
+	}
+	*url = json_string_value(v);
+	return OA_OK;
+}
+
+/* One candidate: fetched, and naming exactly our issuer.  *answered says
+ * whether the issuer answered at all (worth trying the next URL). */
+static enum oa_status
+fetch_one(struct oa_ctx *ctx, const char *url, json_t **doc, long *max_age,
+	  bool *answered, struct oa_result *r)
+{
+	const json_t *issuer;
+	const char *want = ctx->cfg->issuer;
+	long status;
+
+	oa_fetch_json(ctx, url, "issuer metadata", doc, max_age, &status, r);
+	*answered = status != 0;
+	if (r->status != OA_OK)
+		return r->status;
+	issuer = json_object_get(*doc, "issuer");
+	if (!json_is_string(issuer) || json_string_length(issuer) != strlen(want) ||
+	    memcmp(json_string_value(issuer), want, strlen(want)) != 0) {
+		json_decref(*doc);
+		*doc = NULL;
+		return oa_fail(r, OA_UNAVAILABLE,
+			       "issuer metadata at %s names another issuer: discarded", url);
+	}
+	return OA_OK;
+}
+
+enum oa_status
+oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
+{
+	char urls[3][OA_MAX_URL_BYTES + 64];
+	struct oa_cache_meta meta;
+	json_t *cached = NULL;
+	struct oa_result attempt;
+	long max_age = -1;
+	int n = candidate_urls(ctx->cfg->issuer, urls);
+	bool have_cached = oa_doc_cache_load(ctx, DISCOVERY_NS, ctx->cfg->issuer, &cached, &meta);
+
+	*doc = NULL;
+	if (have_cached && ctx->now < meta.fresh_until) {
+		*doc = cached;
+		return OA_OK;
+	}
+	oa_result_init(&attempt);
+	for (int i = 0; i < n; i++) {
+		bool answered;
+
+		oa_result_init(&attempt);
+		if (fetch_one(ctx, urls[i], doc, &max_age, &answered, &attempt) == OA_OK) {
+			oa_doc_cache_store(ctx, DISCOVERY_NS, ctx->cfg->issuer, *doc, max_age);
+			json_decref(cached);
+			return OA_OK;
+		}
+		/* A missing or wrong document is worth the next URL; a dead or
+		 * slow issuer would just spend the time budget again. */
+		if (!answered)
+			break;
+	}
+	if (have_cached) {
+		oa_ctx_note(ctx, "using issuer metadata fetched %lld s ago: %s",
+			    ctx->now - meta.stored_at, attempt.reason);
+		oa_doc_cache_retry_later(ctx, DISCOVERY_NS, ctx->cfg->issuer, cached, &meta);
+		*doc = cached;
+		return OA_OK;
+	}
+	return oa_fail(r, attempt.status, "discovery: %s", attempt.reason);
+}

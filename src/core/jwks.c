@@ -1,0 +1,143 @@
+#include "jwks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "signature.h"
+#include "text.h"
+
+static bool
+kid_seen_before(const json_t *keys, size_t index)
+{
+	const json_t *kid = json_object_get(json_array_get(keys, index), "kid");
+
+	if (!json_is_string(kid))
+		return false;
+	for (size_t j = 0; j < index; j++) {
+		const json_t *other = json_object_get(json_array_get(keys, j), "kid");
+
+		if (json_is_string(other) && json_equal(kid, other))
+			return true;
+	}
+	return false;
+}
+
+enum oa_status
+oa_jwks_from_json(const json_t *doc, struct oa_jwks *out,
+		  struct oa_result *first_skip, struct oa_result *r)
+{
+	const json_t *keys = json_object_get(doc, "keys");
+	size_t count;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_array(keys))
+		return oa_fail(r, OA_UNAVAILABLE, "JWKS has no \"keys\" array");
+	count = json_array_size(keys);
+	for (size_t i = 0; i < count; i++)
+		if (kid_seen_before(keys, i))
+			return oa_fail(r, OA_UNAVAILABLE,
+				       "JWKS has two keys with the same kid: refused");
+	out->keys = calloc(count > 0 ? count : 1, sizeof(*out->keys));
+	if (out->keys == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		struct oa_result why;
+
+		oa_result_init(&why);
+		if (oa_jwk_import(json_array_get(keys, i), &out->keys[out->n], &why) == OA_OK) {
+			out->n++;
+			continue;
+		}
+		oa_jwk_clear(&out->keys[out->n]);
+		if (why.status == OA_INTERNAL)
+			return oa_fail(r, OA_INTERNAL, "%s", why.reason);
+		if (out->skipped++ == 0 && first_skip != NULL)
+			oa_fail(first_skip, OA_UNAVAILABLE, "key %zu skipped: %s", i, why.reason);
+	}
+	return OA_OK;
+}
+
+enum oa_status
+oa_jwks_from_file(const char *path, struct oa_jwks *out, struct oa_result *r)
+{
+	json_error_t err;
+	json_t *doc;
+	char shown[96];
+
+	memset(out, 0, sizeof(*out));
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (doc == NULL) {
+		oa_text_escape(err.text, strlen(err.text), shown, sizeof(shown));
+		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
+	}
+	if (oa_jwks_from_json(doc, out, NULL, r) != OA_OK && r->status == OA_UNAVAILABLE)
+		r->status = OA_CONFIG; /* a bad local file is our configuration */
+	json_decref(doc);
+	return r->status;
+}
+
+void
+oa_jwks_clear(struct oa_jwks *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		oa_jwk_clear(&set->keys[i]);
+	free(set->keys);
+	memset(set, 0, sizeof(*set));
+}
+
+static bool
+same_kid(const struct oa_jwk *key, const char *kid, size_t kid_len)
+{
+	return key->kid != NULL && strlen(key->kid) == kid_len &&
+	       memcmp(key->kid, kid, kid_len) == 0;
+}
+
+bool
+oa_jwks_has_kid(const struct oa_jwks *set, const char *kid, size_t kid_len)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (same_kid(&set->keys[i], kid, kid_len))
+			return true;
+	return false;
+}
+
+enum oa_status
+oa_jwks_verify(const struct oa_jwks *set, const struct oa_jws *jws,
+	       struct oa_result *r)
+{
+	struct oa_result last;
+	size_t tried = 0;
+
+	oa_result_init(&last);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct oa_jwk *key = &set->keys[i];
+		struct oa_result attempt;
+
+		if (jws->kid != NULL && !same_kid(key, jws->kid, jws->kid_len))
+			continue;
+		oa_result_init(&attempt);
+		/* Without a kid, keys of another type are not candidates at all;
+		 * with one, the named key must fit or the token is refused. */
+		if (jws->kid == NULL && !oa_jwk_fits(key, jws->alg, &attempt))
+			continue;
+		tried++;
+		if (oa_signature_verify(jws->alg, key, (const unsigned char *)jws->signing_input,
+					jws->signing_input_len, jws->signature,
+					jws->signature_len, &attempt) == OA_OK)
+			return OA_OK;
+		if (attempt.status == OA_INTERNAL)
+			return oa_fail(r, OA_INTERNAL, "%s", attempt.reason);
+		last = attempt;
+	}
+	if (tried == 0 && jws->kid != NULL) {
+		char shown[80];
+
+		oa_text_escape(jws->kid, jws->kid_len, shown, sizeof(shown));
+		return oa_fail(r, OA_REJECTED, "no key with kid \"%s\" in the issuer's keys", shown);
+	}
+	if (tried == 0)
+		return oa_fail(r, OA_REJECTED, "no key of the issuer fits alg %s",
+			       oa_alg_name(jws->alg));
+	return oa_fail(r, OA_REJECTED, "%s", last.reason);
+}

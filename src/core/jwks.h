@@ -1,0 +1,43 @@
+/* A JWK Set (RFC 7517 section 5) turned into verification keys, and the
+ * choice of which keys may verify a given token. */
+#ifndef OA_JWKS_H
+#define OA_JWKS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "jwk.h"
+#include "jws.h"
+#include "result.h"
+
+struct oa_jwks {
+	struct oa_jwk *keys; /* owned */
+	size_t n;
+	size_t skipped; /* members that are not usable public signature keys */
+};
+
+/* `doc` must be {"keys":[...]}.  A set in which two keys share a kid is
+ * refused whole (a token's kid must name one key).  Keys that cannot be
+ * imported (encryption keys, kinds or sizes not accepted) are skipped and
+ * counted; the first such reason is kept in *first_skip (may be NULL).
+ * Failures are OA_UNAVAILABLE: the issuer published something unusable. */
+enum oa_status oa_jwks_from_json(const json_t *doc, struct oa_jwks *out,
+				 struct oa_result *first_skip,
+				 struct oa_result *r);
+
+/* Reads a JWK Set from a file (jwks_file=). */
+enum oa_status oa_jwks_from_file(const char *path, struct oa_jwks *out,
+				 struct oa_result *r);
+
+void oa_jwks_clear(struct oa_jwks *set);
+
+/* Whether the set has a key with this kid. */
+bool oa_jwks_has_kid(const struct oa_jwks *set, const char *kid, size_t kid_len);
+
+/* Verifies the token's signature with the keys that may: the key named by
+ * its kid, or without a kid every key that fits its alg.  OA_OK only when
+ * one of them verifies it. */
+enum oa_status oa_jwks_verify(const struct oa_jwks *set, const struct oa_jws *jws,
+			      struct oa_result *r);
+
+#endif

@@ -1,0 +1,147 @@
+#include "jwt_claims.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+
+/* A NumericDate (RFC 7519 section 2): integer or fraction of seconds.
+ * Fractions are rounded toward the stricter side by the callers' use of
+ * whole seconds: exp down, nbf/iat up. */
+static bool
+numeric_date(const json_t *v, bool round_up, long long *out)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return true;
+	}
+	if (!json_is_real(v))
+		return false;
+	d = json_real_value(v);
+	if (!isfinite(d) || d < -9e15 || d > 9e15)
+		return false;
+	*out = (long long)(round_up ? ceil(d) : floor(d));
+	return true;
+}
+
+static enum oa_status
+check_lifetime(const struct oa_config *cfg, const json_t *claims, long long now,
+	       long long *exp, struct oa_result *r)
+{
+	const json_t *v;
+	long long t;
+
+	v = json_object_get(claims, "exp");
+	if (v == NULL)
+		return oa_fail(r, OA_REJECTED, "JWT has no exp claim");
+	if (!numeric_date(v, false, exp))
+		return oa_fail(r, OA_REJECTED, "JWT exp is not a number");
+	if (now >= *exp + cfg->leeway_seconds)
+		return oa_fail(r, OA_REJECTED, "JWT expired %lld s ago (leeway %ld s)",
+			       now - *exp, cfg->leeway_seconds);
+	v = json_object_get(claims, "nbf");
+	if (v != NULL) {
+		if (!numeric_date(v, true, &t))
+			return oa_fail(r, OA_REJECTED, "JWT nbf is not a number");
+		if (t > now + cfg->leeway_seconds)
+			return oa_fail(r, OA_REJECTED, "JWT not valid for another %lld s (nbf, leeway %ld s)",
+				       t - now, cfg->leeway_seconds);
+	}
+	v = json_object_get(claims, "iat");
+	if (v != NULL) {
+		if (!numeric_date(v, true, &t))
+			return oa_fail(r, OA_REJECTED, "JWT iat is not a number");
+		if (t > now + cfg->leeway_seconds)
+			return oa_fail(r, OA_REJECTED, "JWT issued %lld s in the future (iat, leeway %ld s)",
+				       t - now, cfg->leeway_seconds);
+	}
+	return OA_OK;
+}
+
+static bool
+audience_configured(const struct oa_config *cfg, const json_t *v)
+{
+	if (!json_is_string(v))
+		return false;
+	for (size_t i = 0; i < cfg->n_audiences; i++)
+		if (cfg->audiences[i].len == json_string_length(v) &&
+		    memcmp(cfg->audiences[i].name, json_string_value(v),
+			   cfg->audiences[i].len) == 0)
+			return true;
+	return false;
+}
+
+static enum oa_status
+check_audience(const struct oa_config *cfg, const json_t *claims,
+	       struct oa_result *r)
+{
+	const json_t *aud = json_object_get(claims, "aud");
+	size_t i;
+	const json_t *item;
+
+	if (cfg->allow_any_audience)
+		return OA_OK;
+	if (aud == NULL)
+		return oa_fail(r, OA_REJECTED, "JWT has no aud claim");
+	if (json_is_array(aud)) {
+		json_array_foreach(aud, i, item) {
+			if (!json_is_string(item))
+				return oa_fail(r, OA_REJECTED, "JWT aud array holds a non-string");
+		}
+		json_array_foreach(aud, i, item) {
+			if (audience_configured(cfg, item))
+				return OA_OK;
+		}
+	} else if (!json_is_string(aud)) {
+		return oa_fail(r, OA_REJECTED, "JWT aud is neither a string nor an array");
+	} else if (audience_configured(cfg, aud)) {
+		return OA_OK;
+	}
+	return oa_fail(r, OA_REJECTED, "JWT aud does not name this service (audience=%s)",
+		       cfg->audience_arg);
+}
+
+static enum oa_status
+check_type(const struct oa_config *cfg, const struct oa_jws *jws,
+	   struct oa_result *r)
+{
+	const char *typ = jws->typ;
+
+	if (cfg->token_type == NULL)
+		return OA_OK;
+	/* Media type names are case-insensitive and "application/" may be
+	 * left out (RFC 7515 section 4.1.9). */
+	if (typ != NULL && strncasecmp(typ, "application/", 12) == 0)
+		typ += 12;
+	if (typ == NULL || strcasecmp(typ, cfg->token_type) != 0)
+		return oa_fail(r, OA_REJECTED, "JWT typ is not %s (RFC 9068 access token)",
+			       cfg->token_type);
+	return OA_OK;
+}
+
+enum oa_status
+oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
+		    long long now, long long *exp, struct oa_result *r)
+{
+	const json_t *iss = json_object_get(jws->payload, "iss");
+	char shown[96];
+
+	*exp = -1;
+	if (check_type(cfg, jws, r) != OA_OK ||
+	    check_lifetime(cfg, jws->payload, now, exp, r) != OA_OK)
+		return r->status;
+	if (!json_is_string(iss))
+		return oa_fail(r, OA_REJECTED, "JWT has no iss string");
+	if (json_string_length(iss) != strlen(cfg->issuer) ||
+	    memcmp(json_string_value(iss), cfg->issuer, json_string_length(iss)) != 0) {
+		oa_text_escape(json_string_value(iss), json_string_length(iss), shown,
+			       sizeof(shown));
+		return oa_fail(r, OA_REJECTED, "JWT iss \"%s\" is not issuer=%s", shown,
+			       cfg->issuer);
+	}
+	return check_audience(cfg, jws->payload, r);
+}

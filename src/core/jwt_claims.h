@@ -1,0 +1,20 @@
+/* The claims of a JWT whose signature has been verified: lifetime, issuer,
+ * audience and type (RFC 7519 section 4.1, RFC 9068 section 4). */
+#ifndef OA_JWT_CLAIMS_H
+#define OA_JWT_CLAIMS_H
+
+#include "config.h"
+#include "jws.h"
+#include "result.h"
+
+/* exp required and numeric, and now < exp + leeway; nbf and iat, when
+ * present, numeric and not after now + leeway; iss a string equal byte for
+ * byte to cfg->issuer; aud a string or an array of strings containing one of
+ * cfg->audiences (unless allow_any_audience); with token_type=at+jwt the
+ * header typ is "at+jwt" or "application/at+jwt" (RFC 9068 section 2.1).
+ * Sets *exp to the token's expiry. */
+enum oa_status oa_jwt_check_claims(const struct oa_config *cfg,
+				   const struct oa_jws *jws, long long now,
+				   long long *exp, struct oa_result *r);
+
+#endif

@@ -1,0 +1,108 @@
+#include "keys.h"
+
+#include <stdbool.h>
+
+#include "discovery.h"
+#include "doc_cache.h"
+#include "fetch.h"
+
+#define JWKS_NS "jwks"
+
+static enum oa_status
+jwks_url(struct oa_ctx *ctx, json_t **discovery_doc, const char **url,
+	 struct oa_result *r)
+{
+	*discovery_doc = NULL;
+	if (ctx->cfg->jwks_uri != NULL) {
+		*url = ctx->cfg->jwks_uri;
+		return OA_OK;
+	}
+	if (oa_discovery_get(ctx, discovery_doc, r) != OA_OK)
+		return r->status;
+	return oa_discovery_endpoint(*discovery_doc, "jwks_uri", url, r);
+}
+
+static enum oa_status
+parse_set(struct oa_ctx *ctx, const json_t *doc, struct oa_jwks *out,
+	  struct oa_result *r)
+{
+	struct oa_result skipped;
+
+	oa_result_init(&skipped);
+	if (oa_jwks_from_json(doc, out, &skipped, r) == OA_OK && out->skipped > 0)
+		oa_ctx_note(ctx, "%zu JWKS member(s) not used; %s", out->skipped,
+			    skipped.reason);
+	return r->status;
+}
+
+/* A fresh cached set answers unless the token names a kid it lacks and the
+ * issuer was last asked at least jwks_refresh_min= ago (key rotation). */
+static bool
+cached_set_answers(struct oa_ctx *ctx, const struct oa_jws *jws,
+		   const struct oa_jwks *set, const struct oa_cache_meta *meta)
+{
+	if (ctx->now >= meta->fresh_until)
+		return false;
+	if (jws->kid == NULL || oa_jwks_has_kid(set, jws->kid, jws->kid_len))
+		return true;
+	return ctx->now - meta->stored_at < ctx->cfg->jwks_refresh_min_seconds;
+}
+
+static enum oa_status
+remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
+	    struct oa_result *r)
+{
+	json_t *discovery_doc, *cached = NULL, *fetched = NULL;
+	struct oa_cache_meta meta;
+	struct oa_result attempt, reparse;
+	const char *url;
+	bool have_cached;
+	long max_age, status;
+
+	if (jwks_url(ctx, &discovery_doc, &url, r) != OA_OK) {
+		json_decref(discovery_doc);
+		return r->status;
+	}
+	have_cached = oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta);
+	if (have_cached) {
+		struct oa_result ignored;
+
+		oa_result_init(&ignored);
+		if (oa_jwks_from_json(cached, out, NULL, &ignored) == OA_OK &&
+		    cached_set_answers(ctx, jws, out, &meta))
+			goto done;
+		oa_jwks_clear(out);
+	}
+
+	oa_result_init(&attempt);
+	if (oa_fetch_json(ctx, url, "JWKS", &fetched, &max_age, &status, &attempt) == OA_OK &&
+	    parse_set(ctx, fetched, out, &attempt) == OA_OK) {
+		oa_doc_cache_store(ctx, JWKS_NS, url, fetched, max_age);
+		goto done;
+	}
+	oa_jwks_clear(out);
+	oa_result_init(&reparse);
+	if (have_cached && attempt.status != OA_INTERNAL &&
+	    oa_jwks_from_json(cached, out, NULL, &reparse) == OA_OK) {
+		oa_ctx_note(ctx, "using keys fetched %lld s ago: %s",
+			    ctx->now - meta.stored_at, attempt.reason);
+		oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
+		goto done;
+	}
+	oa_jwks_clear(out);
+	oa_fail(r, attempt.status, "%s", attempt.reason);
+done:
+	json_decref(fetched);
+	json_decref(cached);
+	json_decref(discovery_doc);
+	return r->status;
+}
+
+enum oa_status
+oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
+		  struct oa_jwks *out, struct oa_result *r)
+{
+	if (ctx->cfg->jwks_file != NULL)
+		return oa_jwks_from_file(ctx->cfg->jwks_file, out, r);
+	return remote_keys(ctx, jws, out, r);
+}

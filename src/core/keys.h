@@ -1,0 +1,17 @@
+/* Where verification keys come from: jwks_file=, jwks_uri=, or the issuer's
+ * discovery document; never the token (jku, x5u, jwk, x5c are ignored).
+ * Keys fetched over the network are cached on disk between logins, refetched
+ * when a token names an unknown kid (at most once per jwks_refresh_min=),
+ * and kept in use for up to jwks_stale_max= while the issuer is down. */
+#ifndef OA_KEYS_H
+#define OA_KEYS_H
+
+#include "context.h"
+#include "jwks.h"
+#include "jws.h"
+#include "result.h"
+
+enum oa_status oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
+				 struct oa_jwks *out, struct oa_result *r);
+
+#endif
