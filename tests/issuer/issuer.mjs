@@ -4,15 +4,21 @@
 //   node tests/issuer/issuer.mjs --state-file PATH
 //
 // Starts, on 127.0.0.1 with OS-chosen ports:
-//   * the oauth2-mock-server OAuth2 service (one RS256 key) whose token and
-//     userinfo endpoints are customised through the library's hooks;
-//   * a small "faults" HTTP server for misbehaving-issuer tests.
+//   * the oauth2-mock-server OAuth2 service whose token and userinfo endpoints
+//     are customised through the library's hooks. Its key store holds one key
+//     per alg (RS256, PS256, ES256, EdDSA); /token always signs with the
+//     current RS256 key. GET /jwks is answered here, not by the library, so
+//     that keys can be withdrawn and Cache-Control set (the library has no
+//     hook for it and no way to remove a key);
+//   * a small "faults" HTTP server for misbehaving-issuer tests, discovery
+//     variants and the control endpoints /__mint, /__rotate, /__jwks_max_age
+//     and /__stats.
 // When both listen, PATH is written atomically (PATH.tmp + rename) as JSON.
 // SIGTERM/SIGINT close both servers and exit 0. Errors go to stderr; tokens
 // are never printed.
 
 import { createServer } from 'node:http';
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { AssertionError } from 'node:assert';
 import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,6 +33,11 @@ const MAX_PAD = 1024 * 1024; // refuse absurd pad= values (bytes)
 const MAX_HEADER_BYTES = 64 * 1024;
 const BIG_BODY_BYTES = 2 * 1024 * 1024; // /big body size
 const BIG_CHUNK = 64 * 1024;
+const MAX_MINT_BODY = 1024 * 1024; // POST /__mint form body limit (bytes)
+const MAX_REL_SECONDS = 100 * 366 * 24 * 3600; // bound for nbf_in / iat_in
+const ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA']; // one current key each
+const DEFAULT_ALG = 'RS256'; // what /token signs with
+const DEFAULT_TTL = 3600; // the library's default token lifetime
 
 // Claims that are token plumbing, not user attributes: not echoed by userinfo.
 const NON_USER_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'scope']);
@@ -63,43 +74,228 @@ function intField(body, name, { min = -Infinity, max = Infinity } = {}) {
   return n;
 }
 
+const bad = (message) => new AssertionError({ message });
+
+// An optional single-valued string form field (a repeated field arrives as an
+// array and is refused).
+function strField(body, name) {
+  const v = body[name];
+  if (v !== undefined && typeof v !== 'string') throw bad(`Invalid '${name}': expected one string`);
+  return v;
+}
+
+// Validates every token-shaping form field up front and returns what to do.
+// Shared by POST /token (through the beforeTokenSigning hook) and POST /__mint.
+function parseTokenFields(body) {
+  const f = {};
+  const { username, grp } = body;
+  if (username !== undefined) {
+    if (typeof username !== 'string' || username === '') throw bad("Invalid 'username'");
+    f.username = username;
+  }
+  if (grp !== undefined) {
+    if (typeof grp !== 'string') throw bad("Invalid 'grp'");
+    f.grp = grp;
+  }
+  f.expiresIn = intField(body, 'expires_in');
+  f.pad = intField(body, 'pad', { min: 0, max: MAX_PAD });
+  f.iatIn = intField(body, 'iat_in', { min: -MAX_REL_SECONDS, max: MAX_REL_SECONDS });
+  f.nbfIn = intField(body, 'nbf_in', { min: -MAX_REL_SECONDS, max: MAX_REL_SECONDS });
+
+  // aud: comma-separated; a repeated field (aud=a&aud=b) is accepted too.
+  if (body.aud !== undefined) {
+    const raw = Array.isArray(body.aud) ? body.aud : [body.aud];
+    if (!raw.every((v) => typeof v === 'string')) throw bad("Invalid 'aud'");
+    if (raw.length === 1 && raw[0] === '') {
+      f.aud = null; // remove the claim
+    } else {
+      const list = raw.flatMap((v) => v.split(','));
+      if (list.some((v) => v === '')) throw bad("Invalid 'aud': empty audience");
+      f.aud = list.length === 1 ? list[0] : list;
+    }
+  }
+
+  const noExp = strField(body, 'no_exp');
+  if (noExp !== undefined && !['', '0', '1'].includes(noExp)) throw bad("Invalid 'no_exp': 0 or 1");
+  f.noExp = noExp === '1';
+
+  const iss = strField(body, 'iss');
+  if (iss !== undefined) f.iss = iss === '' ? null : iss;
+
+  const typ = strField(body, 'typ');
+  if (typ !== undefined) f.typ = typ === '' ? null : typ;
+
+  const kid = strField(body, 'kid');
+  if (kid !== undefined && kid !== '' && kid !== 'omit') throw bad("Invalid 'kid': only 'omit'");
+  f.omitKid = kid === 'omit';
+
+  const alg = strField(body, 'alg');
+  if (alg !== undefined && alg !== '' && !ALGS.includes(alg)) {
+    throw bad(`Invalid 'alg': one of ${ALGS.join(', ')}`);
+  }
+  f.alg = alg || DEFAULT_ALG;
+
+  const hj = strField(body, 'header_json');
+  if (hj !== undefined && hj !== '') {
+    let h;
+    try {
+      h = JSON.parse(hj);
+    } catch {
+      throw bad("Invalid 'header_json': not JSON");
+    }
+    if (h === null || typeof h !== 'object' || Array.isArray(h)) {
+      throw bad("Invalid 'header_json': expected a JSON object");
+    }
+    for (const k of ['alg', 'crit', 'b64']) {
+      if (k in h) throw bad(`Invalid 'header_json': '${k}' cannot be set`);
+    }
+    f.header = h;
+  }
+  return f;
+}
+
+// Applies parsed fields to the unsigned token. The library then signs
+// {typ: 'JWT', ...header, alg: <key's alg>}, so header members set to
+// undefined or deleted here are absent from the token.
+function applyTokenFields(header, payload, f) {
+  if (f.username !== undefined) {
+    payload.preferred_username = f.username;
+    payload.sub = `id-${f.username}`;
+    payload.email = `${f.username}@example.com`;
+  }
+  if (f.grp !== undefined) payload.grp = f.grp;
+  const now = nowSeconds();
+  if (f.expiresIn !== undefined) {
+    payload.iat = now;
+    payload.exp = now + f.expiresIn;
+  }
+  if (f.iatIn !== undefined) payload.iat = now + f.iatIn;
+  if (f.nbfIn !== undefined) payload.nbf = now + f.nbfIn;
+  if (f.noExp) delete payload.exp;
+  if (f.iss === null) delete payload.iss;
+  else if (f.iss !== undefined) payload.iss = f.iss;
+  if (f.aud === null) delete payload.aud;
+  else if (f.aud !== undefined) payload.aud = f.aud;
+  if (f.pad !== undefined) payload.pad = 'x'.repeat(f.pad);
+
+  if (f.omitKid) delete header.kid;
+  if (f.typ === null) header.typ = undefined;
+  else if (f.typ !== undefined) header.typ = f.typ;
+  if (f.header) Object.assign(header, f.header);
+}
+
 // ---------------------------------------------------------------------------
 // (a) OAuth2 server
 // ---------------------------------------------------------------------------
 
-let userinfoCount = 0;
-let faultsCount = 0;
+const stats = { userinfo: 0, faults: 0, jwks: 0, discovery: 0, jku_trap: 0 };
+let jwksMaxAge = null; // seconds for Cache-Control on GET /jwks, or null
 
 // This is what oauth2-mock-server's OAuth2Server does internally
 // (OAuth2Issuer + OAuth2Service + http.createServer(service.requestHandler)),
-// except that OAuth2Server offers no way to pass maxHeaderSize.
+// except that OAuth2Server offers no way to pass maxHeaderSize, and that the
+// JWKS and discovery paths are seen here first (see frontHandler).
 const issuer = new OAuth2Issuer();
 const service = new OAuth2Service(issuer);
-const oauthHttp = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, service.requestHandler);
 
-// Public keys of the server's own JWKS, by kid. Filled in by main() after the
-// single RS256 key is generated; fixed for the lifetime of the process.
-let publicKeys = new Map();
+// Keys that are served in the JWKS and accepted by userinfo, by kid. The
+// library's key store also keeps withdrawn keys (it cannot remove one), but
+// they are never served, never accepted and never used for signing.
+const keyring = new Map(); // kid -> { alg, publicKey, seq }
+const currentKid = {}; // alg -> kid of the key that signs new tokens
+let keySeq = 0;
+
+async function generateKey(alg) {
+  const jwk = await issuer.keys.generate(alg);
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
+  keyring.set(jwk.kid, {
+    alg,
+    publicKey: createPublicKey({ key: pub, format: 'jwk' }),
+    seq: keySeq++,
+  });
+  return jwk.kid;
+}
+
+// The library picks the signing key round-robin when no kid is asked for
+// (keys.get(undefined) returns the first key and moves it to the end), and its
+// token endpoint never asks for one. Keep the current RS256 key first by
+// moving every other key to the end, in order, through the public keys.get(kid).
+function normalizeKeyOrder() {
+  const cur = currentKid[DEFAULT_ALG];
+  for (const { kid } of issuer.keys.toJSON()) {
+    if (kid !== cur) issuer.keys.get(kid);
+  }
+}
+// Emitted synchronously by issuer.buildToken() after it has taken its key.
+issuer.on('beforeSigning', normalizeKeyOrder);
+
+function servedJwks() {
+  return {
+    keys: issuer.keys
+      .toJSON()
+      .filter((k) => keyring.has(k.kid))
+      .sort((a, b) => keyring.get(a.kid).seq - keyring.get(b.kid).seq),
+  };
+}
+
+// POST /__rotate: a new current key for alg; dropOld withdraws the others.
+async function rotateKey(alg, dropOld) {
+  const older = [...keyring].filter(([, k]) => k.alg === alg).map(([kid]) => kid);
+  const kid = await generateKey(alg);
+  currentKid[alg] = kid;
+  if (dropOld) for (const old of older) keyring.delete(old);
+  normalizeKeyOrder();
+  return kid;
+}
+
+const sigInput = (parts) => Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii');
+const VERIFIERS = {
+  RS256: (data, key, sig) => cryptoVerify('RSA-SHA256', data, key, sig),
+  PS256: (data, key, sig) =>
+    cryptoVerify(
+      'sha256',
+      data,
+      { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      sig,
+    ),
+  ES256: (data, key, sig) => cryptoVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig),
+  EdDSA: (data, key, sig) => cryptoVerify(null, data, key, sig),
+};
 
 // Synchronous JWT verification. The library emits 'beforeUserinfo' with a
 // plain synchronous EventEmitter.emit() and sends the response right after it
 // returns, so the hook cannot await jose.jwtVerify(). jose is used for the
-// (synchronous) decoding; node:crypto checks the RS256 signature against the
-// server's own public keys.
+// (synchronous) decoding; node:crypto checks the signature against the keys
+// currently served in the JWKS. The header alg must be the key's alg. A token
+// without kid is tried against every served key of its alg.
 function verifyAccessToken(jwt) {
   const parts = jwt.split('.');
   if (parts.length !== 3) throw new Error('not a compact JWS');
   const header = decodeProtectedHeader(jwt);
-  if (header.alg !== 'RS256') throw new Error('unexpected alg');
+  const verifier =
+    typeof header.alg === 'string' && Object.hasOwn(VERIFIERS, header.alg)
+      ? VERIFIERS[header.alg]
+      : undefined;
+  if (!verifier) throw new Error('unexpected alg');
   if (header.crit !== undefined) throw new Error('unsupported crit');
-  const key = publicKeys.get(header.kid);
-  if (!key) throw new Error('unknown kid');
-  const ok = cryptoVerify(
-    'RSA-SHA256',
-    Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'),
-    key,
-    Buffer.from(parts[2], 'base64url'),
-  );
+  let candidates;
+  if (header.kid === undefined) {
+    candidates = [...keyring.values()];
+  } else {
+    const k = typeof header.kid === 'string' ? keyring.get(header.kid) : undefined;
+    if (!k) throw new Error('unknown kid');
+    candidates = [k];
+  }
+  const data = sigInput(parts);
+  const sig = Buffer.from(parts[2], 'base64url');
+  const ok = candidates.some((k) => {
+    if (k.alg !== header.alg) return false;
+    try {
+      return verifier(data, k.publicKey, sig);
+    } catch {
+      return false;
+    }
+  });
   if (!ok) throw new Error('bad signature');
   const claims = decodeJwt(jwt);
   const now = nowSeconds();
@@ -109,34 +305,22 @@ function verifyAccessToken(jwt) {
   return claims;
 }
 
-// Token endpoint: shape the claims from the POSTed form body.
+// Token endpoint: shape the claims from the POSTed form body. Throwing an
+// AssertionError here makes the library answer 400 invalid_request.
 service.on('beforeTokenSigning', (token, req) => {
-  const body = req.body ?? {};
-  const { username, grp } = body;
-  if (username !== undefined) {
-    if (typeof username !== 'string' || username === '') {
-      throw new AssertionError({ message: "Invalid 'username'" });
-    }
-    token.payload.preferred_username = username;
-    token.payload.sub = `id-${username}`;
-    token.payload.email = `${username}@example.com`;
+  const f = parseTokenFields(req.body ?? {});
+  if (f.alg !== DEFAULT_ALG) {
+    // The key was chosen before this hook runs; only /__mint can pick one.
+    throw bad(`Invalid 'alg': /token signs with ${DEFAULT_ALG} only; use POST <faults>/__mint`);
   }
-  if (grp !== undefined) {
-    if (typeof grp !== 'string') throw new AssertionError({ message: "Invalid 'grp'" });
-    token.payload.grp = grp;
+  if (token.header.kid !== currentKid[DEFAULT_ALG]) {
+    throw new Error('internal: /token did not get the current RS256 key');
   }
-  const expiresIn = intField(body, 'expires_in');
-  if (expiresIn !== undefined) {
-    const now = nowSeconds();
-    token.payload.iat = now;
-    token.payload.exp = now + expiresIn;
-  }
-  const pad = intField(body, 'pad', { min: 0, max: MAX_PAD });
-  if (pad !== undefined) token.payload.pad = 'x'.repeat(pad);
+  applyTokenFields(token.header, token.payload, f);
 });
 
 // Make the token response's expires_in match the token's real lifetime.
-service.on('beforeResponse', (response) => {
+function fixExpiresIn(response) {
   try {
     const at = response.body?.access_token;
     if (typeof at === 'string') {
@@ -146,11 +330,12 @@ service.on('beforeResponse', (response) => {
   } catch {
     /* leave the library's default */
   }
-});
+}
+service.on('beforeResponse', fixExpiresIn);
 
 // Userinfo: require a valid Bearer JWT signed by this server.
 service.on('beforeUserinfo', (response, req) => {
-  userinfoCount += 1;
+  stats.userinfo += 1;
   const auth = req.headers.authorization;
   const m = typeof auth === 'string' ? /^Bearer +([^ ]+) *$/i.exec(auth) : null;
   let claims;
@@ -171,6 +356,38 @@ service.on('beforeUserinfo', (response, req) => {
   response.statusCode = 200;
   response.body = out;
 });
+
+// Paths as the library's Express router would match them (case-insensitive,
+// one optional trailing slash).
+function routePath(rawUrl) {
+  let p = (rawUrl ?? '/').split('?')[0].toLowerCase();
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p;
+}
+
+// Sees every request to the OAuth2 server before the library does: counts
+// discovery and JWKS requests and serves the JWKS itself.
+function frontHandler(req, res) {
+  const p = routePath(req.url);
+  if (p === '/.well-known/openid-configuration') stats.discovery += 1;
+  if (p === '/jwks') {
+    stats.jwks += 1;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const body = JSON.stringify(servedJwks());
+      const headers = {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'Access-Control-Allow-Origin': '*',
+      };
+      if (jwksMaxAge !== null) headers['Cache-Control'] = `max-age=${jwksMaxAge}`;
+      res.writeHead(200, headers);
+      res.end(body);
+      return;
+    }
+  }
+  service.requestHandler(req, res);
+}
+const oauthHttp = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, frontHandler);
 
 // ---------------------------------------------------------------------------
 // (b) faults server
@@ -219,10 +436,172 @@ function sendBig(res) {
   pump();
 }
 
+// Reads a form-encoded request body into an object (a repeated field becomes
+// an array, as with the library's body parser).
+function readForm(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c) => {
+      if (failed) return;
+      size += c.length;
+      if (size > MAX_MINT_BODY) {
+        failed = true;
+        reject(Object.assign(new Error('request body too large'), { status: 413 }));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (failed) return;
+      const out = {};
+      for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+        if (!Object.hasOwn(out, k)) out[k] = v;
+        else if (Array.isArray(out[k])) out[k].push(v);
+        else out[k] = [out[k], v];
+      }
+      resolve(out);
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendError(res, status, err) {
+  sendJson(res, status, { error: 'invalid_request', error_description: err.message });
+}
+
+// POST /__mint: like POST /token (client_credentials), but signs through the
+// library's issuer.buildToken() with the current key of the requested alg.
+async function handleMint(req, res) {
+  let body;
+  try {
+    body = await readForm(req);
+  } catch (err) {
+    sendError(res, err.status ?? 400, err);
+    return;
+  }
+  let accessToken;
+  try {
+    if (body.grant_type !== undefined && body.grant_type !== 'client_credentials') {
+      throw bad("Invalid 'grant_type': client_credentials only");
+    }
+    const scope = strField(body, 'scope');
+    const f = parseTokenFields(body);
+    accessToken = await issuer.buildToken({
+      kid: currentKid[f.alg],
+      expiresIn: DEFAULT_TTL,
+      scopesOrTransform: (header, payload) => {
+        payload.scope = scope; // as the library's client_credentials grant
+        applyTokenFields(header, payload, f);
+      },
+    });
+    const response = {
+      statusCode: 200,
+      body: { access_token: accessToken, token_type: 'Bearer', expires_in: DEFAULT_TTL, scope },
+    };
+    fixExpiresIn(response);
+    const text = JSON.stringify(response.body);
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    });
+    res.end(text);
+  } catch (err) {
+    if (err instanceof AssertionError) {
+      sendError(res, 400, err);
+    } else {
+      log('/__mint failed:', err?.message ?? err);
+      sendJson(res, 500, { error: 'server_error' });
+    }
+  } finally {
+    normalizeKeyOrder();
+  }
+}
+
+// POST /__rotate?alg=A[&drop_old=1]
+async function handleRotate(res, params) {
+  const alg = params.get('alg');
+  const dropOld = params.get('drop_old') ?? '';
+  if (!ALGS.includes(alg)) {
+    sendError(res, 400, bad(`Invalid 'alg': one of ${ALGS.join(', ')}`));
+    return;
+  }
+  if (!['', '0', '1'].includes(dropOld)) {
+    sendError(res, 400, bad("Invalid 'drop_old': 0 or 1"));
+    return;
+  }
+  try {
+    sendJson(res, 200, { kid: await rotateKey(alg, dropOld === '1') });
+  } catch (err) {
+    log('/__rotate failed:', err?.message ?? err);
+    sendJson(res, 500, { error: 'server_error' });
+  }
+}
+
+// POST /__jwks_max_age?seconds=N (absent or empty: no Cache-Control header)
+function handleMaxAge(res, params) {
+  const s = params.get('seconds') ?? '';
+  if (s === '') {
+    jwksMaxAge = null;
+  } else if (/^\d{1,10}$/.test(s) && Number(s) <= 2 ** 31 - 1) {
+    jwksMaxAge = Number(s);
+  } else {
+    sendError(res, 400, bad("Invalid 'seconds': integer 0..2147483647"));
+    return;
+  }
+  sendJson(res, 200, { max_age: jwksMaxAge });
+}
+
+let disco; // the issuer's own discovery document, fetched once at start
+let faultsBase; // http://127.0.0.1:Q
+
+// RFC 8414 metadata for <faults>/as-only, whose keys are the real issuer's.
+function asOnlyMetadata() {
+  return {
+    issuer: `${faultsBase}/as-only`,
+    jwks_uri: disco.jwks_uri,
+    token_endpoint: disco.token_endpoint,
+    response_types_supported: disco.response_types_supported,
+    grant_types_supported: disco.grant_types_supported,
+    token_endpoint_auth_methods_supported: disco.token_endpoint_auth_methods_supported,
+  };
+}
+
+// Control endpoints: POST-only except /__stats; not counted in stats.faults.
+const CONTROL_POST = new Set(['/__mint', '/__rotate', '/__jwks_max_age']);
+
 const faults = createServer((req, res) => {
   const url = new URL(req.url ?? '/', `http://${HOST}`);
   const path = url.pathname;
-  if (path !== '/__stats') faultsCount += 1;
+  if (path !== '/__stats' && !CONTROL_POST.has(path)) stats.faults += 1;
+
+  if (path === '/jku-trap' || path.startsWith('/jku-trap/')) {
+    // Any method. Tests check that this stays at zero.
+    stats.jku_trap += 1;
+    req.resume();
+    sendJson(res, 404, { error: 'not_found' });
+    return;
+  }
+
+  if (CONTROL_POST.has(path)) {
+    if (req.method !== 'POST') {
+      req.resume();
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: 'method_not_allowed' });
+      return;
+    }
+    if (path === '/__mint') {
+      void handleMint(req, res);
+      return;
+    }
+    req.resume();
+    if (path === '/__rotate') void handleRotate(res, url.searchParams);
+    else handleMaxAge(res, url.searchParams);
+    return;
+  }
 
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
@@ -261,8 +640,15 @@ const faults = createServer((req, res) => {
     case '/claims':
       sendJson(res, 200, Object.fromEntries(url.searchParams));
       return;
+    case '/wrong-issuer/.well-known/openid-configuration':
+      sendJson(res, 200, { ...disco, issuer: `${faultsBase}/wrong-issuer/x` });
+      return;
+    case '/as-only/.well-known/oauth-authorization-server': // as the brief asks
+    case '/.well-known/oauth-authorization-server/as-only': // RFC 8414 section 3.1
+      sendJson(res, 200, asOnlyMetadata());
+      return;
     case '/__stats':
-      sendJson(res, 200, { userinfo: userinfoCount, faults: faultsCount });
+      sendJson(res, 200, { ...stats });
       return;
     default:
       sendJson(res, 404, { error: 'not_found' });
@@ -321,12 +707,9 @@ async function main() {
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
 
-  await issuer.keys.generate('RS256');
-  publicKeys = new Map(
-    issuer.keys
-      .toJSON()
-      .map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]),
-  );
+  // The current RS256 key is generated first and stays the default signer.
+  for (const alg of ALGS) currentKid[alg] = await generateKey(alg);
+  normalizeKeyOrder();
 
   const oauthPort = await listen(oauthHttp);
   // (OAuth2Server would name the issuer http://localhost:PORT for a loopback
@@ -334,21 +717,25 @@ async function main() {
   // the tokens' iss and the state file all agree.
   issuer.url = `http://${HOST}:${oauthPort}`;
   const faultsPort = await listen(faults);
+  faultsBase = `http://${HOST}:${faultsPort}`;
 
-  // Take the endpoint URLs from the library's own discovery document.
-  const disco = await (
+  // Take the endpoint URLs from the library's own discovery document. This
+  // request is not one of the stats.discovery requests the tests count.
+  disco = await (
     await fetch(`${issuer.url}/.well-known/openid-configuration`, {
       signal: AbortSignal.timeout(5000),
     })
   ).json();
+  stats.discovery = 0;
   userinfoUrl = disco.userinfo_endpoint;
 
   writeStateAtomically(statePath, {
     issuer: disco.issuer,
     userinfo: disco.userinfo_endpoint,
     token_endpoint: disco.token_endpoint,
-    faults: `http://${HOST}:${faultsPort}`,
+    faults: faultsBase,
     pid: process.pid,
+    jwks_uri: disco.jwks_uri,
   });
 }
 

@@ -2,12 +2,17 @@
 // Mint an access token from the local test issuer.
 //
 //   node tests/issuer/mint.mjs --state-file PATH username=alice \
-//        [expires_in=-60] [grp=tester] [pad=4000]
+//        [expires_in=-60] [grp=tester] [pad=4000] [alg=ES256] [aud=a,b] ... \
+//        [--header-json '{"jku":"http://..."}']
 //
 // POSTs grant_type=client_credentials plus the given fields (form-encoded) to
 // the token endpoint named in the state file and prints only the access_token
 // followed by a newline. oauth2-mock-server needs no client authentication
-// for client_credentials. Exits non-zero with a message on stderr on failure.
+// for client_credentials. The library's token endpoint always signs with the
+// current RS256 key, so when alg= names another alg the same form goes to the
+// faults server's POST /__mint instead, which takes the same fields.
+// --header-json JSON is sent as the form field header_json (extra JOSE header
+// members). Exits non-zero with a message on stderr on failure.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,7 +26,7 @@ async function main() {
   let parsed;
   try {
     parsed = parseArgs({
-      options: { 'state-file': { type: 'string' } },
+      options: { 'state-file': { type: 'string' }, 'header-json': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -37,6 +42,19 @@ async function main() {
     if (eq <= 0) fail(`bad argument '${arg}': expected key=value`);
     form.append(arg.slice(0, eq), arg.slice(eq + 1));
   }
+  const headerJson = parsed.values['header-json'];
+  if (headerJson !== undefined) {
+    let h;
+    try {
+      h = JSON.parse(headerJson);
+    } catch (err) {
+      fail(`--header-json: ${err.message}`);
+    }
+    if (h === null || typeof h !== 'object' || Array.isArray(h)) fail('--header-json: not a JSON object');
+    form.append('header_json', headerJson);
+  }
+  const algs = form.getAll('alg');
+  const viaMint = algs.some((a) => a !== '' && a !== 'RS256');
 
   let state;
   try {
@@ -45,17 +63,19 @@ async function main() {
     fail(`cannot read state file ${statePath}: ${err.message}`);
   }
   if (typeof state.token_endpoint !== 'string') fail('state file has no token_endpoint');
+  if (viaMint && typeof state.faults !== 'string') fail('state file has no faults');
+  const endpoint = viaMint ? `${state.faults}/__mint` : state.token_endpoint;
 
   let res;
   try {
-    res = await fetch(state.token_endpoint, {
+    res = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: form,
       signal: AbortSignal.timeout(10000),
     });
   } catch (err) {
-    fail(`POST ${state.token_endpoint} failed: ${err.cause?.message ?? err.message}`);
+    fail(`POST ${endpoint} failed: ${err.cause?.message ?? err.message}`);
   }
   const text = await res.text().catch(() => '');
   if (!res.ok) fail(`token endpoint returned HTTP ${res.status}: ${text.slice(0, 500)}`);
