@@ -23,11 +23,17 @@ pam_service "${svc}_dba" "auth    required $MODULE $USERINFO preferred_username 
 account required $MODULE $USERINFO preferred_username grp=dba"
 pam_service "${svc}_hang" "auth    required $MODULE userinfo=$FAULTS/hang username_claim=preferred_username timeout=2 connect_timeout=1
 account required $MODULE userinfo=$FAULTS/hang"
-pg_start "host all carol 127.0.0.1/32 pam pamservice=${svc}_dba
+ISSUER=$(issuer_field issuer)
+install -d -m 700 -o postgres "$WORK/pgcache"
+pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=db username_claim=preferred_username cache_dir=$WORK/pgcache
+account required $MODULE"
+pg_start "host all frank 127.0.0.1/32 pam pamservice=${svc}_jwt
+host all carol 127.0.0.1/32 pam pamservice=${svc}_dba
 host all dave 127.0.0.1/32 pam pamservice=${svc}_hang
 host all all 127.0.0.1/32 pam pamservice=$svc"
 pg_create_rls_table
-pg_admin "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN;" || bail "could not create roles"
+pg_admin "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN; CREATE ROLE frank LOGIN;" ||
+	bail "could not create roles"
 
 mint "$WORK/alice" username=alice
 mint "$WORK/bob" username=bob
@@ -37,6 +43,8 @@ mint "$WORK/alice_16k" username=alice pad=11500
 mint "$WORK/carol_dba" username=carol grp=dba
 mint "$WORK/carol" username=carol
 mint "$WORK/dave" username=dave
+mint "$WORK/frank_db" username=frank aud=db alg=ES256
+mint "$WORK/frank_other" username=frank aud=reporting
 printf 'this-is-not-a-token' >"$WORK/garbage"
 : >"$WORK/empty"
 head -c 17000 /dev/zero | tr '\0' 'a' >"$WORK/oversize"
@@ -88,6 +96,16 @@ expect_login "required claim grp=dba present: carol logs in" carol "$WORK/carol_
 	"SELECT current_user" carol
 expect_refused "required claim grp=dba missing: carol is refused" carol "$WORK/carol"
 check_log "the reason names the rule" "required claim grp=dba: the claim is missing"
+
+expect_login "JWT validation: frank's ES256 token for aud=db logs in" frank "$WORK/frank_db" \
+	"SELECT current_user" frank
+check_log "as a JWT login" "pam_oauth2(${svc}_jwt:auth): auth granted: user=\"frank\" rhost=127.0.0.1 method=jwt"
+check "the backend (user postgres) cached the issuer's keys" \
+	test -n "$(find "$WORK/pgcache" -type f -user postgres)"
+expect_login "JWT validation: a second backend logs in from the cache" frank "$WORK/frank_db" \
+	"SELECT current_user" frank
+expect_refused "JWT validation: a token for another audience is refused" frank "$WORK/frank_other"
+check_log "the reason names the audience" "JWT aud does not name this service (audience=db)"
 
 start=$(date +%s%N)
 expect_refused "an issuer that never answers: refused" dave "$WORK/dave"

@@ -1,0 +1,205 @@
+/* Where keys come from over time: the on-disk cache while fresh, a refetch
+ * for an unknown kid at most once per jwks_refresh_min, the last good keys
+ * while the issuer is down (up to jwks_stale_max), and nothing after that.
+ * The clock is the context's, so hours pass in an instant; the issuer is a
+ * loopback socket that never answers, whose accept queue shows whether a
+ * request was attempted. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "doc_cache.h"
+#include "jose_builder.h"
+#include "keys.h"
+
+static char dir[] = "/tmp/oa_test_keys.XXXXXX";
+static int listener = -1;
+static char url[128], url_arg[160], cache_arg[128];
+static json_t *jwks;
+
+static int
+setup(void **state)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	EVP_PKEY *key = tb_keygen("EC");
+
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(listener, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(listener, 16) != 0)
+		return -1;
+	getsockname(listener, (struct sockaddr *)&addr, &len);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/jwks", ntohs(addr.sin_port));
+	snprintf(url_arg, sizeof(url_arg), "jwks_uri=%s", url);
+	snprintf(cache_arg, sizeof(cache_arg), "cache_dir=%s/cache", dir);
+	jwks = json_pack("{s:[o]}", "keys", tb_public_jwk(key, "k1", NULL));
+	EVP_PKEY_free(key);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	close(listener);
+	json_decref(jwks);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* How many connections the "issuer" received since the last call. */
+static int
+requests_attempted(void)
+{
+	int n = 0, fd;
+
+	while ((fd = accept(listener, NULL, NULL)) >= 0) {
+		close(fd);
+		n++;
+	}
+	assert_int_equal(errno, EAGAIN);
+	return n;
+}
+
+struct fixture {
+	struct oa_config cfg;
+	struct oa_cache cache;
+	struct oa_ctx ctx;
+};
+
+static void
+open_fixture(struct fixture *f, long long now)
+{
+	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", url_arg,
+			       cache_arg, "jwks_refresh_min=60", "jwks_stale_max=3600",
+			       "timeout=1", "connect_timeout=1" };
+	struct oa_result r;
+
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(8, argv, &f->cfg, &r), OA_OK);
+	assert_int_equal(oa_cache_open(f->cfg.cache_dir, true, &f->cache, &r), OA_OK);
+	oa_ctx_init(&f->ctx, &f->cfg, &f->cache);
+	f->ctx.now = now;
+}
+
+static enum oa_status
+keys_at(long long now, const char *kid, struct oa_jwks *set, char *note, size_t note_size)
+{
+	struct fixture f;
+	struct oa_jws jws;
+	struct oa_result r;
+
+	memset(&jws, 0, sizeof(jws));
+	jws.alg = OA_ALG_ES256;
+	jws.kid = kid;
+	jws.kid_len = kid != NULL ? strlen(kid) : 0;
+	open_fixture(&f, now);
+	oa_result_init(&r);
+	oa_keys_for_token(&f.ctx, &jws, set, &r);
+	snprintf(note, note_size, "%s", f.ctx.note[0] != '\0' ? f.ctx.note : r.reason);
+	oa_cache_close(&f.cache);
+	return r.status;
+}
+
+static void
+store_at(long long now)
+{
+	struct fixture f;
+
+	open_fixture(&f, now);
+	oa_doc_cache_store(&f.ctx, "jwks", url, jwks, 300);
+	oa_cache_close(&f.cache);
+}
+
+static void
+test_keys_fresh_cache_answers_without_a_request(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	char note[256];
+
+	(void)state;
+	store_at(t);
+	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(set.n, 1);
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 0);
+	/* an unknown kid within jwks_refresh_min of the fetch: no refetch */
+	assert_int_equal(keys_at(t + 59, "k2", &set, note, sizeof(note)), OA_OK);
+	assert_false(oa_jwks_has_kid(&set, "k2", 2));
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 0);
+}
+
+static void
+test_keys_unknown_kid_refetches_after_refresh_min(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	char note[256];
+
+	(void)state;
+	store_at(t);
+	/* the issuer does not answer, so the cached set is served stale */
+	assert_int_equal(keys_at(t + 61, "k2", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 1);
+	assert_non_null(strstr(note, "using keys fetched 61 s ago"));
+	oa_jwks_clear(&set);
+	/* the failed attempt counts: the next unknown kid waits again */
+	assert_int_equal(keys_at(t + 90, "k2", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 0);
+	oa_jwks_clear(&set);
+}
+
+static void
+test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	char note[256];
+
+	(void)state;
+	store_at(t);
+	/* past max-age (300 s): asks, gets no answer, serves the old keys */
+	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(requests_attempted(), 1);
+	oa_jwks_clear(&set);
+	/* and does not ask again within jwks_refresh_min */
+	assert_int_equal(keys_at(t + 430, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 0);
+	oa_jwks_clear(&set);
+	/* past jwks_stale_max (3600 s) nothing is served */
+	assert_int_equal(keys_at(t + 3601, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(requests_attempted(), 1);
+	assert_non_null(strstr(note, "did not answer"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_fresh_cache_answers_without_a_request),
+		cmocka_unit_test(test_keys_unknown_kid_refetches_after_refresh_min),
+		cmocka_unit_test(test_keys_stale_keys_serve_while_the_issuer_is_down),
+	};
+	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
+}
