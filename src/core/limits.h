@@ -54,4 +54,14 @@
  * log lines with a token the DBA holds, far too few to recover it. */
 #define OA_FINGERPRINT_HEX 12
 
+/* The on-disk cache (cache.c).  A JWKS or discovery document is a few KiB;
+ * the value bound keeps a damaged or hostile entry from making a backend
+ * allocate without limit, and the key bound covers the longest URL. */
+#define OA_MAX_CACHE_VALUE_BYTES (4 * 1024 * 1024)
+#define OA_MAX_CACHE_KEY_BYTES 8192
+#define OA_MAX_CACHE_NAMESPACE_BYTES 32
+/* A temporary file is renamed within milliseconds of being created; one
+ * this old was left by a backend killed mid-write and is swept away. */
+#define OA_CACHE_TEMP_MAX_AGE_SECONDS 3600
+
 #endif
