@@ -114,10 +114,11 @@ check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
 		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", opt->name, path,
 			       want_dir ? "directory" : "regular file");
-	/* A shared secret others can read is no longer a secret. */
-	if (opt->kind == OPT_SECRET && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+	/* A shared secret others can read is no longer a secret; the group
+	 * may read (root:postgres 0640 is how the service user gets it). */
+	if (opt->kind == OPT_SECRET && (st.st_mode & (S_IWGRP | S_IRWXO)) != 0)
 		return oa_fail(r, OA_CONFIG,
-			       "%s: %s is readable or writable by group or others (chmod 600)",
+			       "%s: %s is readable by others or writable by group (chmod 640 or 600)",
 			       opt->name, path);
 	return OA_OK;
 }
@@ -338,9 +339,14 @@ check_jwt_options(struct oa_config *cfg, struct oa_result *r)
 	if (cfg->algorithms_arg != NULL) {
 		if (split_list("algorithms", cfg->algorithms_arg, take_algorithm, cfg, r) != OA_OK)
 			return r->status;
+	} else if (cfg->hmac_secret_file == NULL) {
+		cfg->algorithms = algorithm_set(false);
 	} else {
-		cfg->algorithms = algorithm_set(false) |
-				  (cfg->hmac_secret_file != NULL ? hmac_algs : 0);
+		/* A shared secret alone (Supabase and the like) means HMAC only;
+		 * with a key set as well, both kinds. */
+		cfg->algorithms = hmac_algs;
+		if (cfg->jwks_uri != NULL || cfg->jwks_file != NULL)
+			cfg->algorithms |= algorithm_set(false);
 	}
 	if ((cfg->algorithms & hmac_algs) != 0 && cfg->hmac_secret_file == NULL)
 		return oa_fail(r, OA_CONFIG,

@@ -54,18 +54,16 @@ oa_discovery_endpoint(const json_t *doc, const char *name, const char **url,
 	return OA_OK;
 }
 
-/* One candidate: fetched, and naming exactly our issuer.  *answered says
- * whether the issuer answered at all (worth trying the next URL). */
+/* One candidate: fetched, and naming exactly our issuer.  *status is the
+ * HTTP status, 0 when the issuer did not answer at all. */
 static enum oa_status
 fetch_one(struct oa_ctx *ctx, const char *url, json_t **doc, long *max_age,
-	  bool *answered, struct oa_result *r)
+	  long *status, struct oa_result *r)
 {
 	const json_t *issuer;
 	const char *want = ctx->cfg->issuer;
-	long status;
 
-	oa_fetch_json(ctx, url, "issuer metadata", doc, max_age, &status, r);
-	*answered = status != 0;
+	oa_fetch_json(ctx, url, "issuer metadata", doc, max_age, status, r);
 	if (r->status != OA_OK)
 		return r->status;
 	issuer = json_object_get(*doc, "issuer");
@@ -85,7 +83,8 @@ oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
 	char urls[3][OA_MAX_URL_BYTES + 64];
 	struct oa_cache_meta meta;
 	json_t *cached = NULL;
-	struct oa_result attempt;
+	struct oa_result failure;
+	bool failure_was_404 = false;
 	long max_age = -1;
 	int n = candidate_urls(ctx->cfg->issuer, urls);
 	bool have_cached = oa_doc_cache_load(ctx, DISCOVERY_NS, ctx->cfg->issuer, &cached, &meta);
@@ -95,27 +94,34 @@ oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
 		*doc = cached;
 		return OA_OK;
 	}
-	oa_result_init(&attempt);
+	oa_result_init(&failure);
 	for (int i = 0; i < n; i++) {
-		bool answered;
+		struct oa_result attempt;
+		long status;
 
 		oa_result_init(&attempt);
-		if (fetch_one(ctx, urls[i], doc, &max_age, &answered, &attempt) == OA_OK) {
+		if (fetch_one(ctx, urls[i], doc, &max_age, &status, &attempt) == OA_OK) {
 			oa_doc_cache_store(ctx, DISCOVERY_NS, ctx->cfg->issuer, *doc, max_age);
 			json_decref(cached);
 			return OA_OK;
 		}
+		/* Report the most telling failure: a document that exists but
+		 * is wrong says more than the 404s of the other places. */
+		if (failure.status == OA_OK || failure_was_404) {
+			failure = attempt;
+			failure_was_404 = status == 404;
+		}
 		/* A missing or wrong document is worth the next URL; a dead or
 		 * slow issuer would just spend the time budget again. */
-		if (!answered)
+		if (status == 0)
 			break;
 	}
 	if (have_cached) {
 		oa_ctx_note(ctx, "using issuer metadata fetched %lld s ago: %s",
-			    ctx->now - meta.stored_at, attempt.reason);
+			    ctx->now - meta.stored_at, failure.reason);
 		oa_doc_cache_retry_later(ctx, DISCOVERY_NS, ctx->cfg->issuer, cached, &meta);
 		*doc = cached;
 		return OA_OK;
 	}
-	return oa_fail(r, attempt.status, "discovery: %s", attempt.reason);
+	return oa_fail(r, failure.status, "discovery: %s", failure.reason);
 }

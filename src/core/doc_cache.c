@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "bounds.h"
 
 bool
 oa_doc_cache_load(struct oa_ctx *ctx, const char *ns, const char *key,

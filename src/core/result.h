@@ -4,7 +4,7 @@
 #ifndef OA_RESULT_H
 #define OA_RESULT_H
 
-#include "limits.h"
+#include "bounds.h"
 
 enum oa_status {
 	OA_OK = 0,

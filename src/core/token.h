@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "result.h"
 
 struct oa_token {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "limits.h"
+#include "bounds.h"
 
 static bool
 is_port(const char *s, size_t len)

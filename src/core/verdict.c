@@ -39,7 +39,7 @@ open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 		return OA_OK;
 	}
 	if (oa_cache_open(dir, true, cache, &why) != OA_OK) {
-		snprintf(v->note, sizeof(v->note), "no cache: %s", why.reason);
+		snprintf(v->note, sizeof(v->note), "no cache: %.280s", why.reason);
 		return OA_OK;
 	}
 	*opened = true;

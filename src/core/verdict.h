@@ -4,7 +4,7 @@
 #define OA_VERDICT_H
 
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 #include "result.h"
 
 struct oa_verdict {

@@ -133,7 +133,7 @@ test_keys_fresh_cache_answers_without_a_request(void **state)
 {
 	long long t = (long long)time(NULL);
 	struct oa_jwks set;
-	char note[256];
+	char note[400];
 
 	(void)state;
 	store_at(t);
@@ -153,7 +153,7 @@ test_keys_unknown_kid_refetches_after_refresh_min(void **state)
 {
 	long long t = (long long)time(NULL);
 	struct oa_jwks set;
-	char note[256];
+	char note[400];
 
 	(void)state;
 	store_at(t);
@@ -173,7 +173,7 @@ test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
 {
 	long long t = (long long)time(NULL);
 	struct oa_jwks set;
-	char note[256];
+	char note[400];
 
 	(void)state;
 	store_at(t);

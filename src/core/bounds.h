@@ -1,7 +1,7 @@
 /* Bounds on everything the module reads from the client, the pam.d line or
  * the network.  Each one that an option can change names that option. */
-#ifndef OA_LIMITS_H
-#define OA_LIMITS_H
+#ifndef OA_BOUNDS_H
+#define OA_BOUNDS_H
 
 /* max_token_size=: PostgreSQL 14+ accepts passwords up to 65,530 bytes. */
 #define OA_DEFAULT_MAX_TOKEN_BYTES 16384
