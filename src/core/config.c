@@ -46,6 +46,10 @@ static const struct option_spec options[] = {
 	OTHER("algorithms", OPT_LIST, algorithms_arg),
 	NUM("leeway", OPT_SECONDS, leeway_seconds, 0, OA_MAX_LEEWAY_SECONDS),
 	OTHER("token_type", OPT_NAME, token_type),
+	OTHER("introspection", OPT_NAME, introspection_url),
+	OTHER("client_id", OPT_NAME, client_id),
+	OTHER("client_secret_file", OPT_SECRET, client_secret_file),
+	OTHER("client_auth", OPT_NAME, client_auth),
 	OTHER("cache_dir", OPT_ABSPATH, cache_dir),
 	NUM("jwks_refresh_min", OPT_SECONDS, jwks_refresh_min_seconds, 1,
 	    OA_MAX_JWKS_REFRESH_MIN_SECONDS),
@@ -373,6 +377,37 @@ check_jwt_options(struct oa_config *cfg, struct oa_result *r)
 	return OA_OK;
 }
 
+static enum oa_status
+check_introspection_options(struct oa_config *cfg, struct oa_result *r)
+{
+	if (cfg->introspection_url == NULL) {
+		if (cfg->client_id != NULL || cfg->client_secret_file != NULL ||
+		    cfg->client_auth != NULL)
+			return oa_fail(r, OA_CONFIG,
+				       "client_id, client_secret_file and client_auth apply to "
+				       "introspection=");
+		return OA_OK;
+	}
+	if (strcmp(cfg->introspection_url, "discovery") == 0) {
+		if (!cfg->discovery)
+			return oa_fail(r, OA_CONFIG,
+				       "introspection=discovery needs issuer= with discovery");
+	} else if (oa_url_check(cfg->introspection_url, "introspection", &cfg->introspection,
+				r) != OA_OK) {
+		return r->status;
+	}
+	if (cfg->client_id == NULL || cfg->client_secret_file == NULL)
+		return oa_fail(r, OA_CONFIG,
+			       "introspection needs client_id= and client_secret_file= "
+			       "(the secret never goes on the pam.d line)");
+	if (cfg->client_auth == NULL)
+		cfg->client_auth = "basic";
+	if (strcmp(cfg->client_auth, "basic") != 0 && strcmp(cfg->client_auth, "post") != 0)
+		return oa_fail(r, OA_CONFIG, "client_auth: expected basic or post, got \"%s\"",
+			       cfg->client_auth);
+	return OA_OK;
+}
+
 enum oa_status
 oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		struct oa_result *r)
@@ -421,11 +456,12 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		}
 	}
 
-	if (check_jwt_options(cfg, r) != OA_OK)
+	if (check_jwt_options(cfg, r) != OA_OK ||
+	    check_introspection_options(cfg, r) != OA_OK)
 		return r->status;
-	if (cfg->userinfo_url == NULL && !cfg->jwt)
+	if (cfg->userinfo_url == NULL && cfg->introspection_url == NULL && !cfg->jwt)
 		return oa_fail(r, OA_CONFIG,
-			       "no token check configured: give issuer=... or userinfo=URL");
+			       "no token check configured: give issuer=, introspection= or userinfo=");
 	if (cfg->connect_timeout_seconds > cfg->timeout_seconds)
 		return oa_fail(r, OA_CONFIG, "connect_timeout (%ld) is longer than timeout (%ld)",
 			       cfg->connect_timeout_seconds, cfg->timeout_seconds);

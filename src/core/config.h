@@ -54,6 +54,13 @@ struct oa_config {
 	long leeway_seconds;
 	const char *token_type; /* "at+jwt" or NULL */
 
+	/* RFC 7662 introspection: on when introspection_url is set */
+	const char *introspection_url; /* "discovery": from issuer metadata */
+	struct oa_url introspection;
+	const char *client_id;
+	const char *client_secret_file;
+	const char *client_auth; /* "basic" (default) or "post" */
+
 	/* on-disk cache for discovery and keys */
 	const char *cache_dir; /* NULL: the default, see oa_cache_default_dir */
 	long jwks_refresh_min_seconds;

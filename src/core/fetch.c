@@ -83,7 +83,7 @@ oa_fetch_json(const struct oa_ctx *ctx, const char *url, const char *what,
 	*out = NULL;
 	*max_age = -1;
 	*http_status = 0;
-	if (oa_http_get(&req, &resp, r) == OA_OK) {
+	if (oa_http_request(&req, &resp, r) == OA_OK) {
 		*max_age = resp.max_age;
 		*http_status = resp.status;
 		if (resp.status != 200)

@@ -115,17 +115,37 @@ transfer_failure(CURLcode rc, const char *detail, const struct body_sink *sink,
 	return oa_fail(r, OA_UNAVAILABLE, "cannot reach issuer: %s", why);
 }
 
-enum oa_status
-oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
-	    struct oa_result *r)
+/* "Authorization: <scheme> <value>" in memory we own, so it can be wiped; a
+ * list from curl_slist_append would be freed with the secret still in it. */
+static char *
+authorization_header(const struct oa_http_request *req, size_t *len)
 {
-	static const char auth_prefix[] = "Authorization: Bearer ";
+	static const char name[] = "Authorization: ";
+	size_t scheme_len = strlen(req->auth_scheme);
+	char *h;
+
+	*len = sizeof(name) - 1 + scheme_len + 1 + req->auth_value_len;
+	h = malloc(*len + 1);
+	if (h == NULL)
+		return NULL;
+	memcpy(h, name, sizeof(name) - 1);
+	memcpy(h + sizeof(name) - 1, req->auth_scheme, scheme_len);
+	h[sizeof(name) - 1 + scheme_len] = ' ';
+	memcpy(h + sizeof(name) + scheme_len, req->auth_value, req->auth_value_len);
+	h[*len] = '\0';
+	return h;
+}
+
+enum oa_status
+oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp,
+		struct oa_result *r)
+{
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct body_sink sink = { resp, req->max_body_bytes, 0, false };
 	struct curl_slist accept_header = { (char *)"Accept: application/json", NULL };
 	struct curl_slist auth_header = { NULL, &accept_header };
-	size_t auth_len = sizeof(auth_prefix) - 1 + req->bearer_len;
-	struct curl_slist *headers = req->bearer != NULL ? &auth_header : &accept_header;
+	size_t auth_len = 0;
+	struct curl_slist *headers = &accept_header;
 	char *content_type = NULL;
 	CURLcode rc;
 	CURL *curl;
@@ -139,20 +159,14 @@ oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
 	    global_init_result != CURLE_OK)
 		return oa_fail(r, OA_INTERNAL, "libcurl global initialisation failed");
 	curl = curl_easy_init();
-	/* The header is built in memory we own so it can be wiped; a list from
-	 * curl_slist_append would be freed with the token still in it. */
-	if (req->bearer != NULL)
-		auth_header.data = malloc(auth_len + 1);
-	if (curl == NULL || (req->bearer != NULL && auth_header.data == NULL)) {
+	if (req->auth_scheme != NULL) {
+		auth_header.data = authorization_header(req, &auth_len);
+		headers = &auth_header;
+	}
+	if (curl == NULL || (req->auth_scheme != NULL && auth_header.data == NULL)) {
 		curl_easy_cleanup(curl);
 		free(auth_header.data);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
-	}
-	if (req->bearer != NULL) {
-		memcpy(auth_header.data, auth_prefix, sizeof(auth_prefix) - 1);
-		memcpy(auth_header.data + sizeof(auth_prefix) - 1, req->bearer,
-		       req->bearer_len);
-		auth_header.data[auth_len] = '\0';
 	}
 
 	curl_easy_setopt(curl, CURLOPT_URL, req->url);
@@ -179,6 +193,11 @@ oa_http_get(const struct oa_http_request *req, struct oa_http_response *resp,
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (req->form != NULL) {
+		/* Not copied by libcurl: the caller's buffer, wiped by the caller. */
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->form_len);
+	}
 
 	rc = curl_easy_perform(curl);
 	if (auth_header.data != NULL) {

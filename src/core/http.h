@@ -1,7 +1,8 @@
 /* The module's only way onto the network: one GET (with a bearer token for
- * userinfo, without for discovery and JWKS), bounded in time and size, no
- * redirects, no proxy from the environment, https except to loopback
- * (checked by oa_url_check beforehand). */
+ * userinfo, without for discovery and JWKS) or one form POST (token
+ * introspection), bounded in time and size, no redirects, no proxy from the
+ * environment, https except to loopback (checked by oa_url_check
+ * beforehand). */
 #ifndef OA_HTTP_H
 #define OA_HTTP_H
 
@@ -11,8 +12,15 @@
 
 struct oa_http_request {
 	const char *url;
-	const char *bearer; /* NULL or sent only in the Authorization header */
-	size_t bearer_len;
+	/* Authorization: <auth_scheme> <auth_value>, e.g. "Bearer" and the
+	 * token; NULL scheme for none.  Secrets travel only here or in the
+	 * form, never in the URL. */
+	const char *auth_scheme;
+	const char *auth_value;
+	size_t auth_value_len;
+	/* application/x-www-form-urlencoded body; NULL for a GET */
+	const char *form;
+	size_t form_len;
 	long timeout_ms;         /* what is left of the login's time budget */
 	long connect_timeout_ms;
 	long timeout_seconds;    /* as configured, for messages */
@@ -33,8 +41,8 @@ struct oa_http_response {
 
 /* Any HTTP answer is OA_OK (the caller judges the status); failures to get
  * one are OA_UNAVAILABLE with the reason.  Free the response in every case. */
-enum oa_status oa_http_get(const struct oa_http_request *req,
-			   struct oa_http_response *resp, struct oa_result *r);
+enum oa_status oa_http_request(const struct oa_http_request *req,
+			       struct oa_http_response *resp, struct oa_result *r);
 
 void oa_http_response_free(struct oa_http_response *resp);
 

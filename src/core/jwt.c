@@ -1,42 +1,23 @@
 #include "jwt.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jwk.h"
 #include "jwks.h"
 #include "jwt_claims.h"
 #include "keys.h"
+#include "secret_file.h"
 #include "signature.h"
 
-/* The shared secret from hmac_secret_file=, as bytes; one trailing newline
- * (left by an editor or echo) is not part of it. */
+/* The key from hmac_secret_file=: the file's bytes. */
 static enum oa_status
 hmac_key(const char *path, struct oa_jwk *key, struct oa_result *r)
 {
-	unsigned char buf[OA_MAX_HMAC_SECRET_BYTES + 1];
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct oa_secret secret;
 
-	if (fd < 0)
-		return oa_fail(r, OA_CONFIG, "hmac_secret_file %s: %s", path, strerror(errno));
-	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (len > OA_MAX_HMAC_SECRET_BYTES) {
-		explicit_bzero(buf, sizeof(buf));
-		return oa_fail(r, OA_CONFIG, "hmac_secret_file %s is too large", path);
-	}
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	oa_jwk_from_secret(buf, len, key, r);
-	explicit_bzero(buf, sizeof(buf));
+	if (oa_secret_read(path, "hmac_secret_file", &secret, r) == OA_OK)
+		oa_jwk_from_secret(secret.bytes, secret.len, key, r);
+	oa_secret_wipe(&secret);
 	return r->status;
 }
 

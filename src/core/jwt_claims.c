@@ -28,14 +28,18 @@ numeric_date(const json_t *v, bool round_up, long long *out)
 	return true;
 }
 
-static enum oa_status
-check_lifetime(const struct oa_config *cfg, const json_t *claims, long long now,
-	       long long *exp, struct oa_result *r)
+enum oa_status
+oa_claims_check_lifetime(const struct oa_config *cfg, const json_t *claims,
+			 long long now, bool exp_required, long long *exp,
+			 struct oa_result *r)
 {
 	const json_t *v;
 	long long t;
 
+	*exp = -1;
 	v = json_object_get(claims, "exp");
+	if (v == NULL && !exp_required)
+		goto not_before;
 	if (v == NULL)
 		return oa_fail(r, OA_REJECTED, "JWT has no exp claim");
 	if (!numeric_date(v, false, exp))
@@ -43,6 +47,7 @@ check_lifetime(const struct oa_config *cfg, const json_t *claims, long long now,
 	if (now >= *exp + cfg->leeway_seconds)
 		return oa_fail(r, OA_REJECTED, "JWT expired %lld s ago (leeway %ld s)",
 			       now - *exp, cfg->leeway_seconds);
+not_before:
 	v = json_object_get(claims, "nbf");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
@@ -75,15 +80,15 @@ audience_configured(const struct oa_config *cfg, const json_t *v)
 	return false;
 }
 
-static enum oa_status
-check_audience(const struct oa_config *cfg, const json_t *claims,
-	       struct oa_result *r)
+enum oa_status
+oa_claims_check_audience(const struct oa_config *cfg, const json_t *claims,
+			 bool required, struct oa_result *r)
 {
 	const json_t *aud = json_object_get(claims, "aud");
 	size_t i;
 	const json_t *item;
 
-	if (cfg->allow_any_audience)
+	if (cfg->allow_any_audience || cfg->n_audiences == 0 || (aud == NULL && !required))
 		return OA_OK;
 	if (aud == NULL)
 		return oa_fail(r, OA_REJECTED, "JWT has no aud claim");
@@ -124,16 +129,14 @@ check_type(const struct oa_config *cfg, const struct oa_jws *jws,
 }
 
 enum oa_status
-oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
-		    long long now, long long *exp, struct oa_result *r)
+oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
+		       bool required, struct oa_result *r)
 {
-	const json_t *iss = json_object_get(jws->payload, "iss");
+	const json_t *iss = json_object_get(claims, "iss");
 	char shown[96];
 
-	*exp = -1;
-	if (check_type(cfg, jws, r) != OA_OK ||
-	    check_lifetime(cfg, jws->payload, now, exp, r) != OA_OK)
-		return r->status;
+	if (cfg->issuer == NULL || (iss == NULL && !required))
+		return OA_OK;
 	if (!json_is_string(iss))
 		return oa_fail(r, OA_REJECTED, "JWT has no iss string");
 	if (json_string_length(iss) != strlen(cfg->issuer) ||
@@ -143,5 +146,16 @@ oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
 		return oa_fail(r, OA_REJECTED, "JWT iss \"%s\" is not issuer=%s", shown,
 			       cfg->issuer);
 	}
-	return check_audience(cfg, jws->payload, r);
+	return OA_OK;
+}
+
+enum oa_status
+oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
+		    long long now, long long *exp, struct oa_result *r)
+{
+	if (check_type(cfg, jws, r) == OA_OK &&
+	    oa_claims_check_lifetime(cfg, jws->payload, now, true, exp, r) == OA_OK &&
+	    oa_claims_check_issuer(cfg, jws->payload, true, r) == OA_OK)
+		oa_claims_check_audience(cfg, jws->payload, true, r);
+	return r->status;
 }

@@ -1,7 +1,12 @@
 /* The claims of a JWT whose signature has been verified: lifetime, issuer,
- * audience and type (RFC 7519 section 4.1, RFC 9068 section 4). */
+ * audience and type (RFC 7519 section 4.1, RFC 9068 section 4).  The same
+ * checks apply to an introspection answer (RFC 7662 section 2.2), where the
+ * claims are optional but must be right when present. */
 #ifndef OA_JWT_CLAIMS_H
 #define OA_JWT_CLAIMS_H
+
+#include <jansson.h>
+#include <stdbool.h>
 
 #include "config.h"
 #include "jws.h"
@@ -16,5 +21,22 @@
 enum oa_status oa_jwt_check_claims(const struct oa_config *cfg,
 				   const struct oa_jws *jws, long long now,
 				   long long *exp, struct oa_result *r);
+
+/* exp (required or not), nbf and iat against now and leeway=; *exp is the
+ * expiry, -1 when absent. */
+enum oa_status oa_claims_check_lifetime(const struct oa_config *cfg,
+					const json_t *claims, long long now,
+					bool exp_required, long long *exp,
+					struct oa_result *r);
+
+/* iss equal to issuer= byte for byte (when issuer= is set). */
+enum oa_status oa_claims_check_issuer(const struct oa_config *cfg,
+				      const json_t *claims, bool required,
+				      struct oa_result *r);
+
+/* aud naming one of audience= (when set and not allow_any_audience). */
+enum oa_status oa_claims_check_audience(const struct oa_config *cfg,
+					const json_t *claims, bool required,
+					struct oa_result *r);
 
 #endif

@@ -26,11 +26,12 @@ oa_userinfo_fetch(const struct oa_ctx *ctx, const struct oa_token *token,
 	struct oa_http_request req = oa_fetch_request(ctx, ctx->cfg->userinfo_url);
 	struct oa_http_response resp;
 
-	req.bearer = token->value;
-	req.bearer_len = token->len;
+	req.auth_scheme = "Bearer";
+	req.auth_value = token->value;
+	req.auth_value_len = token->len;
 	*claims = NULL;
 	*http_status = 0;
-	if (oa_http_get(&req, &resp, r) == OA_OK) {
+	if (oa_http_request(&req, &resp, r) == OA_OK) {
 		*http_status = resp.status;
 		oa_userinfo_judge(&resp, claims, r);
 	}

@@ -9,6 +9,7 @@
 #include "claims.h"
 #include "context.h"
 #include "jws.h"
+#include "introspect.h"
 #include "jwt.h"
 #include "text.h"
 #include "token.h"
@@ -25,7 +26,7 @@ open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 	struct oa_result why;
 
 	*opened = false;
-	if (!cfg->jwt || cfg->jwks_file != NULL || (!cfg->discovery && cfg->jwks_uri == NULL))
+	if (!cfg->discovery && cfg->jwks_uri == NULL)
 		return OA_OK;
 	oa_result_init(&why);
 	if (cfg->cache_dir != NULL) {
@@ -76,13 +77,18 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 		v->method = "jwt";
 		set_issuer(v, cfg->issuer);
 		ok = oa_jwt_validate(ctx, token, &claims, &v->exp, r) == OA_OK;
+	} else if (cfg->introspection_url != NULL) {
+		v->method = "introspection";
+		set_issuer(v, cfg->issuer != NULL ? cfg->issuer : cfg->introspection.host);
+		ok = oa_introspect(ctx, token, &claims, &v->exp, r) == OA_OK;
 	} else if (cfg->userinfo_url != NULL) {
 		v->method = "userinfo";
 		set_issuer(v, cfg->userinfo.host);
 		v->exp = oa_token_unverified_exp(token);
 		ok = oa_userinfo_fetch(ctx, token, &claims, &v->http_status, r) == OA_OK;
 	} else {
-		oa_fail(r, OA_REJECTED, "token is not a JWT, and no userinfo= is configured");
+		oa_fail(r, OA_REJECTED,
+			"token is not a JWT, and neither introspection= nor userinfo= is configured");
 		return false;
 	}
 	ok = ok &&

@@ -9,7 +9,8 @@
 
 struct oa_verdict {
 	struct oa_result result; /* OA_OK only when the login is accepted */
-	const char *method;      /* "jwt" or "userinfo"; "-" before a check ran */
+	const char *method;      /* "jwt", "introspection" or "userinfo"; "-"
+				    before a check ran */
 	char issuer[128];        /* who was asked or trusted, for the log */
 	char fingerprint[OA_FINGERPRINT_HEX + 1];
 	long long exp;           /* the token's expiry if known, else -1 */
@@ -19,9 +20,9 @@ struct oa_verdict {
 
 /* Decides whether `password` is a token that lets `user` in.  A JWT-shaped
  * token gets the JWT check when issuer= is configured, and nothing weaker:
- * falling back to userinfo would reopen the audience hole.  Other tokens go
- * to userinfo= when configured.  Fails closed: anything short of every check
- * passing leaves a failure in v->result. */
+ * falling back would reopen the audience hole.  Other tokens go to
+ * introspection= when configured, else to userinfo=.  Fails closed:
+ * anything short of every check passing leaves a failure in v->result. */
 enum oa_status oa_verdict_decide(const struct oa_config *cfg, const char *user,
 				 const char *password, struct oa_verdict *v);
 

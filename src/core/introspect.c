@@ -1,0 +1,131 @@
+#include "introspect.h"
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "discovery.h"
+#include "fetch.h"
+#include "form.h"
+#include "jwt_claims.h"
+#include "secret_file.h"
+
+static enum oa_status
+endpoint(struct oa_ctx *ctx, json_t **doc, const char **url, struct oa_result *r)
+{
+	*doc = NULL;
+	if (strcmp(ctx->cfg->introspection_url, "discovery") != 0) {
+		*url = ctx->cfg->introspection_url;
+		return OA_OK;
+	}
+	if (oa_discovery_get(ctx, doc, r) != OA_OK)
+		return r->status;
+	return oa_discovery_endpoint(*doc, "introspection_endpoint", url, r);
+}
+
+/* RFC 6749 section 2.3.1: client_id and secret are form-encoded, joined by
+ * ':', then base64 encoded. */
+static void
+basic_credentials(const char *id, const struct oa_secret *secret, struct oa_form *out)
+{
+	struct oa_form plain = { 0 };
+
+	oa_form_encode(&plain, id, strlen(id));
+	oa_form_append_raw(&plain, ":", 1);
+	oa_form_encode(&plain, (const char *)secret->bytes, secret->len);
+	if (!plain.failed && oa_form_reserve(out, 4 * ((plain.len + 2) / 3)))
+		out->len = (size_t)EVP_EncodeBlock((unsigned char *)out->data,
+						   (const unsigned char *)plain.data,
+						   (int)plain.len);
+	else
+		out->failed = true;
+	oa_form_wipe(&plain);
+}
+
+/* The request's body and credentials, both wiped by the caller. */
+static enum oa_status
+build_request(const struct oa_config *cfg, const struct oa_token *token,
+	      struct oa_form *body, struct oa_form *basic, struct oa_result *r)
+{
+	struct oa_secret secret;
+
+	if (oa_secret_read(cfg->client_secret_file, "client_secret_file", &secret, r) != OA_OK)
+		return r->status;
+	oa_form_add(body, "token", token->value, token->len);
+	oa_form_add(body, "token_type_hint", "access_token", 12);
+	if (strcmp(cfg->client_auth, "post") == 0) {
+		oa_form_add(body, "client_id", cfg->client_id, strlen(cfg->client_id));
+		oa_form_add(body, "client_secret", (const char *)secret.bytes, secret.len);
+	} else {
+		basic_credentials(cfg->client_id, &secret, basic);
+	}
+	oa_secret_wipe(&secret);
+	if (body->failed || basic->failed)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	return OA_OK;
+}
+
+static enum oa_status
+judge(struct oa_ctx *ctx, const struct oa_http_response *resp, json_t **claims,
+      long long *exp, struct oa_result *r)
+{
+	const json_t *active;
+
+	if (resp->status == 401 || resp->status == 403)
+		return oa_fail(r, OA_UNAVAILABLE,
+			       "introspection endpoint refused this module's client credentials "
+			       "(HTTP %ld): check client_id= and client_secret_file=", resp->status);
+	if (resp->status != 200)
+		return oa_fail(r, OA_UNAVAILABLE, "introspection endpoint answered HTTP %ld",
+			       resp->status);
+	if (oa_fetch_json_body(resp, "introspection answer", claims, r) != OA_OK)
+		return r->status;
+	/* RFC 7662 section 2.2: "active" is a boolean; a string "true" or a
+	 * missing member is not a yes. */
+	active = json_object_get(*claims, "active");
+	if (!json_is_true(active))
+		oa_fail(r, OA_REJECTED, active == NULL ? "introspection answer has no \"active\"" :
+			json_is_false(active) ? "token is not active" :
+			"introspection \"active\" is not the JSON value true");
+	else if (oa_claims_check_lifetime(ctx->cfg, *claims, ctx->now, false, exp, r) == OA_OK &&
+		 oa_claims_check_issuer(ctx->cfg, *claims, false, r) == OA_OK)
+		oa_claims_check_audience(ctx->cfg, *claims, false, r);
+	if (r->status != OA_OK) {
+		json_decref(*claims);
+		*claims = NULL;
+	}
+	return r->status;
+}
+
+enum oa_status
+oa_introspect(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
+	      long long *exp, struct oa_result *r)
+{
+	struct oa_form body = { 0 }, basic = { 0 };
+	struct oa_http_response resp;
+	json_t *doc = NULL;
+	const char *url;
+
+	*claims = NULL;
+	*exp = -1;
+	memset(&resp, 0, sizeof(resp));
+	if (endpoint(ctx, &doc, &url, r) == OA_OK &&
+	    build_request(ctx->cfg, token, &body, &basic, r) == OA_OK) {
+		struct oa_http_request req = oa_fetch_request(ctx, url);
+
+		req.form = body.data;
+		req.form_len = body.len;
+		if (basic.data != NULL) {
+			req.auth_scheme = "Basic";
+			req.auth_value = basic.data;
+			req.auth_value_len = basic.len;
+		}
+		if (oa_http_request(&req, &resp, r) == OA_OK)
+			judge(ctx, &resp, claims, exp, r);
+	}
+	oa_http_response_free(&resp);
+	oa_form_wipe(&body);
+	oa_form_wipe(&basic);
+	json_decref(doc);
+	return r->status;
+}

@@ -1,0 +1,41 @@
+#include "secret_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+enum oa_status
+oa_secret_read(const char *path, const char *what, struct oa_secret *out,
+	       struct oa_result *r)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	out->len = 0;
+	if (fd < 0)
+		return oa_fail(r, OA_CONFIG, "%s %s: %s", what, path, strerror(errno));
+	while (out->len < sizeof(out->bytes) &&
+	       (n = read(fd, out->bytes + out->len, sizeof(out->bytes) - out->len)) > 0)
+		out->len += (size_t)n;
+	close(fd);
+	if (out->len > OA_MAX_HMAC_SECRET_BYTES) {
+		oa_secret_wipe(out);
+		return oa_fail(r, OA_CONFIG, "%s %s is over %d bytes", what, path,
+			       OA_MAX_HMAC_SECRET_BYTES);
+	}
+	if (out->len > 0 && out->bytes[out->len - 1] == '\n')
+		out->len--;
+	if (out->len > 0 && out->bytes[out->len - 1] == '\r')
+		out->len--;
+	if (out->len == 0)
+		return oa_fail(r, OA_CONFIG, "%s %s is empty", what, path);
+	return OA_OK;
+}
+
+void
+oa_secret_wipe(struct oa_secret *s)
+{
+	explicit_bzero(s->bytes, sizeof(s->bytes));
+	s->len = 0;
+}

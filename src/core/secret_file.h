@@ -1,0 +1,23 @@
+/* Reading a shared secret from a file named on the pam.d line
+ * (hmac_secret_file=, client_secret_file=), so secrets never sit in pam.d. */
+#ifndef OA_SECRET_FILE_H
+#define OA_SECRET_FILE_H
+
+#include <stddef.h>
+
+#include "bounds.h"
+#include "result.h"
+
+struct oa_secret {
+	unsigned char bytes[OA_MAX_HMAC_SECRET_BYTES + 1];
+	size_t len;
+};
+
+/* The file's bytes less one trailing newline (CR LF or LF), as editors and
+ * echo leave one.  `what` names the option in reasons (OA_CONFIG). */
+enum oa_status oa_secret_read(const char *path, const char *what,
+			      struct oa_secret *out, struct oa_result *r);
+
+void oa_secret_wipe(struct oa_secret *s);
+
+#endif
