@@ -15,7 +15,7 @@ test_form_encodes_names_and_values(void **state)
 	(void)state;
 	oa_form_add(&f, "token", "a+b/c=", 6);
 	oa_form_add(&f, "token_type_hint", "access_token", 12);
-	oa_form_add(&f, "client_secret", "p&ss w=rd\xc3\xa9%", 14);
+	oa_form_add(&f, "client_secret", "p&ss w=rd\xc3\xa9%", 12);
 	assert_false(f.failed);
 	assert_string_equal(f.data, "token=a%2Bb%2Fc%3D&token_type_hint=access_token"
 				    "&client_secret=p%26ss+w%3Drd%C3%A9%25");
