@@ -10,6 +10,8 @@
 #include "jwt_claims.h"
 #include "secret_file.h"
 
+#define WHAT "introspected token"
+
 static enum oa_status
 endpoint(struct oa_ctx *ctx, json_t **doc, const char **url, struct oa_result *r)
 {
@@ -87,9 +89,9 @@ judge(struct oa_ctx *ctx, const struct oa_http_response *resp, json_t **claims,
 		oa_fail(r, OA_REJECTED, active == NULL ? "introspection answer has no \"active\"" :
 			json_is_false(active) ? "token is not active" :
 			"introspection \"active\" is not the JSON value true");
-	else if (oa_claims_check_lifetime(ctx->cfg, *claims, ctx->now, false, exp, r) == OA_OK &&
-		 oa_claims_check_issuer(ctx->cfg, *claims, false, r) == OA_OK)
-		oa_claims_check_audience(ctx->cfg, *claims, false, r);
+	else if (oa_claims_check_lifetime(ctx->cfg, *claims, ctx->now, false, WHAT, exp, r) == OA_OK &&
+		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK)
+		oa_claims_check_audience(ctx->cfg, *claims, false, WHAT, r);
 	if (r->status != OA_OK) {
 		json_decref(*claims);
 		*claims = NULL;

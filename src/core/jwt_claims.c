@@ -30,8 +30,8 @@ numeric_date(const json_t *v, bool round_up, long long *out)
 
 enum oa_status
 oa_claims_check_lifetime(const struct oa_config *cfg, const json_t *claims,
-			 long long now, bool exp_required, long long *exp,
-			 struct oa_result *r)
+			 long long now, bool exp_required, const char *what,
+			 long long *exp, struct oa_result *r)
 {
 	const json_t *v;
 	long long t;
@@ -41,27 +41,27 @@ oa_claims_check_lifetime(const struct oa_config *cfg, const json_t *claims,
 	if (v == NULL && !exp_required)
 		goto not_before;
 	if (v == NULL)
-		return oa_fail(r, OA_REJECTED, "JWT has no exp claim");
+		return oa_fail(r, OA_REJECTED, "%s has no exp claim", what);
 	if (!numeric_date(v, false, exp))
-		return oa_fail(r, OA_REJECTED, "JWT exp is not a number");
+		return oa_fail(r, OA_REJECTED, "%s exp is not a number", what);
 	if (now >= *exp + cfg->leeway_seconds)
-		return oa_fail(r, OA_REJECTED, "JWT expired %lld s ago (leeway %ld s)",
+		return oa_fail(r, OA_REJECTED, "%s expired %lld s ago (leeway %ld s)", what,
 			       now - *exp, cfg->leeway_seconds);
 not_before:
 	v = json_object_get(claims, "nbf");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "JWT nbf is not a number");
+			return oa_fail(r, OA_REJECTED, "%s nbf is not a number", what);
 		if (t > now + cfg->leeway_seconds)
-			return oa_fail(r, OA_REJECTED, "JWT not valid for another %lld s (nbf, leeway %ld s)",
+			return oa_fail(r, OA_REJECTED, "%s not valid for another %lld s (nbf, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);
 	}
 	v = json_object_get(claims, "iat");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "JWT iat is not a number");
+			return oa_fail(r, OA_REJECTED, "%s iat is not a number", what);
 		if (t > now + cfg->leeway_seconds)
-			return oa_fail(r, OA_REJECTED, "JWT issued %lld s in the future (iat, leeway %ld s)",
+			return oa_fail(r, OA_REJECTED, "%s issued %lld s in the future (iat, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);
 	}
 	return OA_OK;
@@ -82,7 +82,7 @@ audience_configured(const struct oa_config *cfg, const json_t *v)
 
 enum oa_status
 oa_claims_check_audience(const struct oa_config *cfg, const json_t *claims,
-			 bool required, struct oa_result *r)
+			 bool required, const char *what, struct oa_result *r)
 {
 	const json_t *aud = json_object_get(claims, "aud");
 	size_t i;
@@ -91,22 +91,22 @@ oa_claims_check_audience(const struct oa_config *cfg, const json_t *claims,
 	if (cfg->allow_any_audience || cfg->n_audiences == 0 || (aud == NULL && !required))
 		return OA_OK;
 	if (aud == NULL)
-		return oa_fail(r, OA_REJECTED, "JWT has no aud claim");
+		return oa_fail(r, OA_REJECTED, "%s has no aud claim", what);
 	if (json_is_array(aud)) {
 		json_array_foreach(aud, i, item) {
 			if (!json_is_string(item))
-				return oa_fail(r, OA_REJECTED, "JWT aud array holds a non-string");
+				return oa_fail(r, OA_REJECTED, "%s aud array holds a non-string", what);
 		}
 		json_array_foreach(aud, i, item) {
 			if (audience_configured(cfg, item))
 				return OA_OK;
 		}
 	} else if (!json_is_string(aud)) {
-		return oa_fail(r, OA_REJECTED, "JWT aud is neither a string nor an array");
+		return oa_fail(r, OA_REJECTED, "%s aud is neither a string nor an array", what);
 	} else if (audience_configured(cfg, aud)) {
 		return OA_OK;
 	}
-	return oa_fail(r, OA_REJECTED, "JWT aud does not name this service (audience=%s)",
+	return oa_fail(r, OA_REJECTED, "%s aud does not name this service (audience=%s)", what,
 		       cfg->audience_arg);
 }
 
@@ -130,7 +130,7 @@ check_type(const struct oa_config *cfg, const struct oa_jws *jws,
 
 enum oa_status
 oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
-		       bool required, struct oa_result *r)
+		       bool required, const char *what, struct oa_result *r)
 {
 	const json_t *iss = json_object_get(claims, "iss");
 	char shown[96];
@@ -138,12 +138,12 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 	if (cfg->issuer == NULL || (iss == NULL && !required))
 		return OA_OK;
 	if (!json_is_string(iss))
-		return oa_fail(r, OA_REJECTED, "JWT has no iss string");
+		return oa_fail(r, OA_REJECTED, "%s has no iss string", what);
 	if (json_string_length(iss) != strlen(cfg->issuer) ||
 	    memcmp(json_string_value(iss), cfg->issuer, json_string_length(iss)) != 0) {
 		oa_text_escape(json_string_value(iss), json_string_length(iss), shown,
 			       sizeof(shown));
-		return oa_fail(r, OA_REJECTED, "JWT iss \"%s\" is not issuer=%s", shown,
+		return oa_fail(r, OA_REJECTED, "%s iss \"%s\" is not issuer=%s", what, shown,
 			       cfg->issuer);
 	}
 	return OA_OK;
@@ -154,8 +154,8 @@ oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
 		    long long now, long long *exp, struct oa_result *r)
 {
 	if (check_type(cfg, jws, r) == OA_OK &&
-	    oa_claims_check_lifetime(cfg, jws->payload, now, true, exp, r) == OA_OK &&
-	    oa_claims_check_issuer(cfg, jws->payload, true, r) == OA_OK)
-		oa_claims_check_audience(cfg, jws->payload, true, r);
+	    oa_claims_check_lifetime(cfg, jws->payload, now, true, "JWT", exp, r) == OA_OK &&
+	    oa_claims_check_issuer(cfg, jws->payload, true, "JWT", r) == OA_OK)
+		oa_claims_check_audience(cfg, jws->payload, true, "JWT", r);
 	return r->status;
 }

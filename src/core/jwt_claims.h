@@ -22,21 +22,22 @@ enum oa_status oa_jwt_check_claims(const struct oa_config *cfg,
 				   const struct oa_jws *jws, long long now,
 				   long long *exp, struct oa_result *r);
 
-/* exp (required or not), nbf and iat against now and leeway=; *exp is the
+/* `what` names the token in reasons ("JWT", "introspected token").
+ * exp (required or not), nbf and iat against now and leeway=; *exp is the
  * expiry, -1 when absent. */
 enum oa_status oa_claims_check_lifetime(const struct oa_config *cfg,
 					const json_t *claims, long long now,
-					bool exp_required, long long *exp,
-					struct oa_result *r);
+					bool exp_required, const char *what,
+					long long *exp, struct oa_result *r);
 
 /* iss equal to issuer= byte for byte (when issuer= is set). */
 enum oa_status oa_claims_check_issuer(const struct oa_config *cfg,
 				      const json_t *claims, bool required,
-				      struct oa_result *r);
+				      const char *what, struct oa_result *r);
 
 /* aud naming one of audience= (when set and not allow_any_audience). */
 enum oa_status oa_claims_check_audience(const struct oa_config *cfg,
 					const json_t *claims, bool required,
-					struct oa_result *r);
+					const char *what, struct oa_result *r);
 
 #endif

@@ -118,7 +118,7 @@ expect_login "and the next login works" alice "$WORK/alice" "SELECT current_user
 check_no_token_in_log
 leaked=0
 for f in "${MINTED_TOKENS[@]}"; do
-	piece=$(tr -d '\n' <"$f" | awk -F. '{print substr($3, 1, 24)}')
+	piece=$(token_piece "$f")
 	grep -qF -- "$piece" "$PGDATA_DIR/postgres.log" && leaked=1
 done
 check "no token appears in the PostgreSQL server log" test "$leaked" -eq 0

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# RFC 7662 introspection through the real libpam against the test issuer:
+# opaque tokens, client authentication both ways, and every way an
+# introspection answer can fail to be a yes.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+start_issuer
+start_syslog_capture
+ISSUER=$(issuer_field issuer)
+INTROSPECT=$(curl -s "$ISSUER/.well-known/openid-configuration" | node -e \
+	"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).introspection_endpoint))")
+mkdir -p "$WORK/pam.d"
+printf 's3cret-for-tests\n' >"$WORK/client.secret"
+chmod 600 "$WORK/client.secret"
+printf 'wrong-secret\n' >"$WORK/wrong.secret"
+chmod 600 "$WORK/wrong.secret"
+
+service() {
+	local name=$1
+	shift
+	printf 'auth    required %s %s\naccount required %s\n' \
+		"$PAM_OAUTH2_MODULE" "$*" "$PAM_OAUTH2_MODULE" >"$WORK/pam.d/$name"
+}
+
+expect() {
+	local desc=$1 want=$2 svc=$3 user=$4 token=$5 got rc
+	log_mark
+	got=$("$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
+		--token-file "$token" 2>"$WORK/harness.err")
+	rc=$?
+	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "expected: $(echo $want)"
+		diag "got:      $(echo $got) (exit $rc)"
+		sed 's/^/#   /' "$WORK/harness.err" | head -n 30
+	fi
+}
+
+stat_of() {
+	curl -s "$FAULTS/__stats" | node -e \
+		"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)['$1']))"
+}
+
+GRANTED=$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_SUCCESS'
+DENIED='pam_authenticate: PAM_AUTH_ERR'
+UNAVAILABLE='pam_authenticate: PAM_AUTHINFO_UNAVAIL'
+CONFIG_ERROR='pam_authenticate: PAM_SERVICE_ERR'
+CLIENT="client_id=pam-db client_secret_file=$WORK/client.secret"
+
+service basic "introspection=$INTROSPECT" $CLIENT username_claim=preferred_username
+service post "introspection=$INTROSPECT" $CLIENT client_auth=post username_claim=preferred_username
+service wrong "introspection=$INTROSPECT" client_id=pam-db client_secret_file=$WORK/wrong.secret username_claim=preferred_username
+service with_iss "introspection=$INTROSPECT" $CLIENT username_claim=preferred_username \
+	issuer=$ISSUER audience=db cache_dir=$WORK/cache
+
+node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" --opaque username=alice >"$WORK/alice"
+node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" --opaque username=bob >"$WORK/bob"
+node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" --opaque username=alice expires_in=-60 >"$WORK/alice_expired"
+MINTED_TOKENS+=("$WORK/alice" "$WORK/bob" "$WORK/alice_expired")
+printf 'unknown-opaque-token' >"$WORK/unknown"
+check "an opaque token is not JWT-shaped" test "$(tr -cd . <"$WORK/alice" | wc -c)" -eq 0
+
+i0=$(stat_of introspect)
+expect "an opaque token logs alice in through introspection (Basic client auth)" "$GRANTED" basic alice "$WORK/alice"
+check_log "logged as an introspection login" "auth granted: user=\"alice\" rhost=- method=introspection"
+check "the issuer was asked" test "$(stat_of introspect)" -gt "$i0"
+expect "client_auth=post works too" "$GRANTED" post alice "$WORK/alice"
+expect "bob's opaque token does not log in alice" "$DENIED" basic alice "$WORK/bob"
+check_log "the reason names both users" 'claim "preferred_username" is "bob", not the PAM user "alice"'
+expect "an unknown token (active false) is refused" "$DENIED" basic alice "$WORK/unknown"
+check_log "the reason says not active" "reason: token is not active"
+expect "an expired opaque token is refused" "$DENIED" basic alice "$WORK/alice_expired"
+expect "a wrong client secret: the issuer answers 401" "$UNAVAILABLE" wrong alice "$WORK/alice"
+check_log "the reason points at the client credentials" "refused this module's client credentials (HTTP 401)"
+expect "with issuer= too, an opaque token still goes to introspection" "$GRANTED" with_iss alice "$WORK/alice"
+
+# fault_case PATH DESCRIPTION WANT REASON
+fault_case() {
+	service fault "introspection=$FAULTS/introspect/$1" $CLIENT username_claim=preferred_username
+	expect "$2" "$3" fault alice "$WORK/alice"
+	check_log "$2: the log says why" "$4"
+}
+fault_case active-string '"active":"true" (a string) is refused' "$DENIED" \
+	'introspection "active" is not the JSON value true'
+fault_case no-active 'an answer without "active" is refused' "$DENIED" \
+	'introspection answer has no "active"'
+fault_case html "an HTML answer: unavailable" "$UNAVAILABLE" \
+	"introspection answer is not JSON (Content-Type: text/html"
+fault_case expired "active but expired: refused" "$DENIED" "reason: introspected token expired"
+service fault "introspection=$FAULTS/introspect/wrong-iss" $CLIENT username_claim=preferred_username \
+	issuer=https://idp.example.com audience=db jwks_uri=https://idp.example.com/keys
+expect "active but from another issuer: refused" "$DENIED" fault alice "$WORK/alice"
+check_log "the reason names the issuer" 'introspected token iss "https://evil.example" is not issuer=https://idp.example.com'
+
+# configuration errors
+service bad "introspection=$INTROSPECT" client_id=pam-db username_claim=preferred_username
+expect "introspection without client_secret_file=: PAM_SERVICE_ERR" "$CONFIG_ERROR" bad alice "$WORK/alice"
+check_log "the reason says what is missing" "introspection needs client_id= and client_secret_file="
+chmod 604 "$WORK/client.secret"
+expect "a secret file others can read: PAM_SERVICE_ERR" "$CONFIG_ERROR" basic alice "$WORK/alice"
+check_log "the reason names the file" "client_secret_file: $WORK/client.secret is readable by others"
+chmod 600 "$WORK/client.secret"
+
+check_no_token_in_log
+tap_finish
