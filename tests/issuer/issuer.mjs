@@ -10,15 +10,27 @@
 //     current RS256 key. GET /jwks is answered here, not by the library, so
 //     that keys can be withdrawn and Cache-Control set (the library has no
 //     hook for it and no way to remove a key);
+//     POST /introspect (RFC 7662) is answered here too: the library's route
+//     has no form-body parser, so its beforeIntrospect hook cannot see the
+//     token. It authenticates the client pam-db and knows both the issuer's
+//     JWTs and the opaque tokens minted through /__mint_opaque;
 //   * a small "faults" HTTP server for misbehaving-issuer tests, discovery
-//     variants and the control endpoints /__mint, /__rotate, /__jwks_max_age
+//     variants, misbehaving introspection endpoints (/introspect/...) and the
+//     control endpoints /__mint, /__mint_opaque, /__rotate, /__jwks_max_age
 //     and /__stats.
 // When both listen, PATH is written atomically (PATH.tmp + rename) as JSON.
 // SIGTERM/SIGINT close both servers and exit 0. Errors go to stderr; tokens
 // are never printed.
 
 import { createServer } from 'node:http';
-import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import {
+  constants as cryptoConstants,
+  createHash,
+  createPublicKey,
+  randomBytes,
+  timingSafeEqual,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import { AssertionError } from 'node:assert';
 import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -38,6 +50,14 @@ const MAX_REL_SECONDS = 100 * 366 * 24 * 3600; // bound for nbf_in / iat_in
 const ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA']; // one current key each
 const DEFAULT_ALG = 'RS256'; // what /token signs with
 const DEFAULT_TTL = 3600; // the library's default token lifetime
+
+// The one confidential client allowed to call POST /introspect (test-only
+// credentials, documented in README.md; never printed).
+const INTROSPECT_CLIENT_ID = 'pam-db';
+const INTROSPECT_CLIENT_SECRET = 's3cret-for-tests';
+// client_id reported by introspection for opaque tokens (the client the token
+// was notionally issued to, not the introspecting client).
+const OPAQUE_CLIENT_ID = 'some-client';
 
 // Claims that are token plumbing, not user attributes: not echoed by userinfo.
 const NON_USER_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'scope']);
@@ -151,6 +171,23 @@ function parseTokenFields(body) {
     }
     f.header = h;
   }
+
+  // extra_json: a JSON object merged into the claims last (Keycloak-shaped
+  // claims such as realm_access, groups, email_verified).
+  const ej = strField(body, 'extra_json');
+  if (ej !== undefined && ej !== '') {
+    let x;
+    try {
+      x = JSON.parse(ej);
+    } catch {
+      throw bad("Invalid 'extra_json': not JSON");
+    }
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) {
+      throw bad("Invalid 'extra_json': expected a JSON object");
+    }
+    if (Object.hasOwn(x, '__proto__')) throw bad("Invalid 'extra_json': '__proto__' cannot be set");
+    f.extra = x;
+  }
   return f;
 }
 
@@ -177,6 +214,7 @@ function applyTokenFields(header, payload, f) {
   if (f.aud === null) delete payload.aud;
   else if (f.aud !== undefined) payload.aud = f.aud;
   if (f.pad !== undefined) payload.pad = 'x'.repeat(f.pad);
+  if (f.extra) Object.assign(payload, f.extra);
 
   if (f.omitKid) delete header.kid;
   if (f.typ === null) header.typ = undefined;
@@ -188,7 +226,7 @@ function applyTokenFields(header, payload, f) {
 // (a) OAuth2 server
 // ---------------------------------------------------------------------------
 
-const stats = { userinfo: 0, faults: 0, jwks: 0, discovery: 0, jku_trap: 0 };
+const stats = { userinfo: 0, faults: 0, jwks: 0, discovery: 0, jku_trap: 0, introspect: 0 };
 let jwksMaxAge = null; // seconds for Cache-Control on GET /jwks, or null
 
 // This is what oauth2-mock-server's OAuth2Server does internally
@@ -357,6 +395,155 @@ service.on('beforeUserinfo', (response, req) => {
   response.body = out;
 });
 
+// ---- opaque tokens and introspection (RFC 7662) ----
+
+// Opaque tokens minted by POST <faults>/__mint_opaque: token -> claims. Kept
+// for the life of the process (tests mint few).
+const opaqueTokens = new Map();
+
+// The claims of a new opaque token: the library's JWT defaults (iss, iat,
+// exp = now+3600, nbf = now-10), scope, then the same token fields as a JWT.
+function mintOpaque(body) {
+  for (const k of ['alg', 'typ', 'kid', 'header_json']) {
+    if (body[k] !== undefined) throw bad(`Invalid '${k}': not applicable to opaque tokens`);
+  }
+  if (body.grant_type !== undefined && body.grant_type !== 'client_credentials') {
+    throw bad("Invalid 'grant_type': client_credentials only");
+  }
+  const scope = strField(body, 'scope');
+  const f = parseTokenFields(body);
+  const now = nowSeconds();
+  const claims = { iss: issuer.url, iat: now, exp: now + DEFAULT_TTL, nbf: now - 10 };
+  if (scope !== undefined) claims.scope = scope;
+  applyTokenFields({}, claims, f);
+  const token = randomBytes(32).toString('base64url'); // 43 chars, no dots
+  opaqueTokens.set(token, claims);
+  const expiresIn = typeof claims.exp === 'number' ? claims.exp - nowSeconds() : DEFAULT_TTL;
+  return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope };
+}
+
+const digest = (s) => createHash('sha256').update(s, 'utf8').digest();
+const sameSecret = (a, b) => typeof a === 'string' && timingSafeEqual(digest(a), digest(b));
+
+// application/x-www-form-urlencoded decoding of one Basic credential half
+// (RFC 6749 section 2.3.1); null when malformed.
+function formDecode(s) {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+// Splits an Authorization header into { scheme, id, secret } (id/secret only
+// for a well-formed Basic header), or null without a header.
+function parseAuthorization(header) {
+  if (typeof header !== 'string') return null;
+  const m = /^([^ ]+)(?: +(.*))?$/.exec(header.trim());
+  if (!m) return { scheme: header };
+  const out = { scheme: m[1] };
+  if (m[1].toLowerCase() === 'basic' && m[2] && /^[A-Za-z0-9+/]+={0,2}$/.test(m[2].trim())) {
+    const decoded = Buffer.from(m[2].trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) {
+      const id = formDecode(decoded.slice(0, colon));
+      const secret = formDecode(decoded.slice(colon + 1));
+      if (id !== null && secret !== null) Object.assign(out, { id, secret });
+    }
+  }
+  return out;
+}
+
+// Client authentication for POST /introspect: exactly one of HTTP Basic or
+// client_id + client_secret in the form body, naming the configured client.
+function introspectClientOk(req, form) {
+  const auth = parseAuthorization(req.headers.authorization);
+  const bodyId = form.client_id;
+  const bodySecret = form.client_secret;
+  let id;
+  let secret;
+  if (auth) {
+    if (auth.id === undefined) return false; // not Basic, or malformed
+    if (bodySecret !== undefined) return false; // two methods at once
+    if (bodyId !== undefined && bodyId !== auth.id) return false;
+    ({ id, secret } = auth);
+  } else {
+    if (typeof bodyId !== 'string' || typeof bodySecret !== 'string') return false;
+    id = bodyId;
+    secret = bodySecret;
+  }
+  return id === INTROSPECT_CLIENT_ID && sameSecret(secret, INTROSPECT_CLIENT_SECRET);
+}
+
+// The RFC 7662 answer for a token: an opaque token known, not expired and
+// already valid (nbf), or a JWT that /userinfo would accept.
+function introspectToken(token) {
+  const now = nowSeconds();
+  const claims = opaqueTokens.get(token);
+  if (claims) {
+    if (typeof claims.exp === 'number' && claims.exp <= now) return { active: false };
+    if (typeof claims.nbf === 'number' && claims.nbf > now) return { active: false };
+    const out = { active: true, client_id: OPAQUE_CLIENT_ID, token_type: 'Bearer', ...claims };
+    out.active = true; // extra_json cannot override it
+    return out;
+  }
+  try {
+    const out = { active: true, ...verifyAccessToken(token) };
+    out.active = true;
+    return out;
+  } catch {
+    return { active: false };
+  }
+}
+
+function sendIssuerJson(res, status, obj, extraHeaders = {}) {
+  const body = JSON.stringify(obj);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Access-Control-Allow-Origin': '*', // as the library's cors() would add
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+const isFormContentType = (ct) =>
+  typeof ct === 'string' &&
+  ct.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+// POST /introspect: client authentication first (401), then the request
+// (400), then 200 with {"active":...}.
+async function handleIntrospect(req, res) {
+  let form = {};
+  try {
+    const raw = await readBody(req);
+    if (isFormContentType(req.headers['content-type'])) form = parseForm(raw);
+  } catch (err) {
+    sendIssuerJson(res, err.status ?? 400, {
+      error: 'invalid_request',
+      error_description: err.message,
+    });
+    return;
+  }
+  if (!introspectClientOk(req, form)) {
+    sendIssuerJson(res, 401, { error: 'invalid_client' }, {
+      'WWW-Authenticate': 'Basic realm="introspect"',
+    });
+    return;
+  }
+  let problem;
+  if (!isFormContentType(req.headers['content-type'])) {
+    problem = 'expected application/x-www-form-urlencoded';
+  } else if (typeof form.token !== 'string') {
+    problem = form.token === undefined ? "Missing 'token'" : "Invalid 'token': repeated";
+  }
+  if (problem) {
+    sendIssuerJson(res, 400, { error: 'invalid_request', error_description: problem });
+    return;
+  }
+  sendIssuerJson(res, 200, introspectToken(form.token));
+}
+
 // Paths as the library's Express router would match them (case-insensitive,
 // one optional trailing slash).
 function routePath(rawUrl) {
@@ -366,10 +553,22 @@ function routePath(rawUrl) {
 }
 
 // Sees every request to the OAuth2 server before the library does: counts
-// discovery and JWKS requests and serves the JWKS itself.
+// discovery, JWKS and introspection requests and serves the JWKS and
+// POST /introspect itself.
 function frontHandler(req, res) {
   const p = routePath(req.url);
   if (p === '/.well-known/openid-configuration') stats.discovery += 1;
+  if (p === '/introspect') {
+    stats.introspect += 1;
+    if (req.method === 'POST') {
+      handleIntrospect(req, res).catch((err) => {
+        log('/introspect failed:', err?.message ?? err);
+        if (!res.headersSent) sendIssuerJson(res, 500, { error: 'server_error' });
+        else res.destroy();
+      });
+      return;
+    }
+  }
   if (p === '/jwks') {
     stats.jwks += 1;
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -436,9 +635,8 @@ function sendBig(res) {
   pump();
 }
 
-// Reads a form-encoded request body into an object (a repeated field becomes
-// an array, as with the library's body parser).
-function readForm(req) {
+// Reads a request body (up to MAX_MINT_BODY bytes, else status 413).
+function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -454,17 +652,26 @@ function readForm(req) {
       chunks.push(c);
     });
     req.on('end', () => {
-      if (failed) return;
-      const out = {};
-      for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
-        if (!Object.hasOwn(out, k)) out[k] = v;
-        else if (Array.isArray(out[k])) out[k].push(v);
-        else out[k] = [out[k], v];
-      }
-      resolve(out);
+      if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
   });
+}
+
+// Parses a form-encoded body into an object (a repeated field becomes an
+// array, as with the library's body parser).
+function parseForm(buf) {
+  const out = {};
+  for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) {
+    if (!Object.hasOwn(out, k)) out[k] = v;
+    else if (Array.isArray(out[k])) out[k].push(v);
+    else out[k] = [out[k], v];
+  }
+  return out;
+}
+
+async function readForm(req) {
+  return parseForm(await readBody(req));
 }
 
 function sendError(res, status, err) {
@@ -521,6 +728,85 @@ async function handleMint(req, res) {
   }
 }
 
+// POST /__mint_opaque: same fields as /__mint (minus the JOSE header ones)
+// plus extra_json; the issuer remembers the claims for POST /introspect.
+async function handleMintOpaque(req, res) {
+  try {
+    const out = mintOpaque(await readForm(req));
+    const text = JSON.stringify(out);
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    });
+    res.end(text);
+  } catch (err) {
+    if (err instanceof AssertionError || err.status) {
+      sendError(res, err.status ?? 400, err);
+    } else {
+      log('/__mint_opaque failed:', err?.message ?? err);
+      sendJson(res, 500, { error: 'server_error' });
+    }
+  }
+}
+
+// Misbehaving introspection endpoints (POST <faults>/introspect/...). They do
+// not check client authentication. exp is relative to the request time.
+const FAULTY_INTROSPECT = {
+  '/introspect/active-string': () => ({
+    active: 'true',
+    sub: 'id-alice',
+    preferred_username: 'alice',
+    exp: nowSeconds() + 600,
+  }),
+  '/introspect/no-active': () => ({
+    sub: 'id-alice',
+    preferred_username: 'alice',
+    exp: nowSeconds() + 600,
+  }),
+  '/introspect/expired': () => ({
+    active: true,
+    preferred_username: 'alice',
+    exp: nowSeconds() - 3600,
+  }),
+  '/introspect/wrong-iss': () => ({
+    active: true,
+    preferred_username: 'alice',
+    iss: 'https://evil.example',
+    exp: nowSeconds() + 600,
+  }),
+};
+
+// POST <faults>/introspect/echo: what the client sent, minus secrets that
+// matter: the token is replaced by its length.
+async function handleIntrospectEcho(req, res) {
+  let raw;
+  try {
+    raw = await readBody(req);
+  } catch (err) {
+    sendError(res, err.status ?? 400, err);
+    return;
+  }
+  const ct = req.headers['content-type'];
+  let form = null;
+  if (isFormContentType(ct)) {
+    form = parseForm(raw);
+    if (Object.hasOwn(form, 'token')) {
+      const t = form.token;
+      delete form.token;
+      form.token_length = Array.isArray(t) ? t.map((v) => v.length) : t.length;
+    }
+  }
+  const auth = parseAuthorization(req.headers.authorization);
+  sendJson(res, 200, {
+    content_type: ct ?? null,
+    authorization_scheme: auth ? auth.scheme : null,
+    basic_client_id: auth?.id ?? null,
+    form,
+  });
+}
+
 // POST /__rotate?alg=A[&drop_old=1]
 async function handleRotate(res, params) {
   const alg = params.get('alg');
@@ -571,7 +857,12 @@ function asOnlyMetadata() {
 }
 
 // Control endpoints: POST-only except /__stats; not counted in stats.faults.
-const CONTROL_POST = new Set(['/__mint', '/__rotate', '/__jwks_max_age']);
+const CONTROL_POST = new Set(['/__mint', '/__mint_opaque', '/__rotate', '/__jwks_max_age']);
+const INTROSPECT_PATHS = new Set([
+  ...Object.keys(FAULTY_INTROSPECT),
+  '/introspect/html',
+  '/introspect/echo',
+]);
 
 const faults = createServer((req, res) => {
   const url = new URL(req.url ?? '/', `http://${HOST}`);
@@ -597,9 +888,33 @@ const faults = createServer((req, res) => {
       void handleMint(req, res);
       return;
     }
+    if (path === '/__mint_opaque') {
+      void handleMintOpaque(req, res);
+      return;
+    }
     req.resume();
     if (path === '/__rotate') void handleRotate(res, url.searchParams);
     else handleMaxAge(res, url.searchParams);
+    return;
+  }
+
+  if (INTROSPECT_PATHS.has(path)) {
+    if (req.method !== 'POST') {
+      req.resume();
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: 'method_not_allowed' });
+      return;
+    }
+    if (path === '/introspect/echo') {
+      void handleIntrospectEcho(req, res);
+      return;
+    }
+    req.resume();
+    // Answer once the body is in, as a real server would.
+    req.on('end', () => {
+      if (path === '/introspect/html') sendRaw(res, 200, 'text/html', '<html>login</html>');
+      else sendJson(res, 200, FAULTY_INTROSPECT[path]());
+    });
     return;
   }
 
@@ -736,6 +1051,7 @@ async function main() {
     faults: faultsBase,
     pid: process.pid,
     jwks_uri: disco.jwks_uri,
+    introspection_endpoint: disco.introspection_endpoint,
   });
 }
 

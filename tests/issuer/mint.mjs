@@ -3,7 +3,8 @@
 //
 //   node tests/issuer/mint.mjs --state-file PATH username=alice \
 //        [expires_in=-60] [grp=tester] [pad=4000] [alg=ES256] [aud=a,b] ... \
-//        [--header-json '{"jku":"http://..."}']
+//        [--header-json '{"jku":"http://..."}'] [--extra-json '{"groups":["ops"]}']
+//        [--opaque]
 //
 // POSTs grant_type=client_credentials plus the given fields (form-encoded) to
 // the token endpoint named in the state file and prints only the access_token
@@ -12,7 +13,11 @@
 // current RS256 key, so when alg= names another alg the same form goes to the
 // faults server's POST /__mint instead, which takes the same fields.
 // --header-json JSON is sent as the form field header_json (extra JOSE header
-// members). Exits non-zero with a message on stderr on failure.
+// members). --extra-json JSON is sent as extra_json (a JSON object merged into
+// the claims, JWT or opaque). --opaque POSTs to the faults server's
+// /__mint_opaque instead, which returns a random opaque token whose claims
+// the issuer's POST /introspect knows (alg/typ/kid/header JSON are refused
+// there). Exits non-zero with a message on stderr on failure.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,7 +31,12 @@ async function main() {
   let parsed;
   try {
     parsed = parseArgs({
-      options: { 'state-file': { type: 'string' }, 'header-json': { type: 'string' } },
+      options: {
+        'state-file': { type: 'string' },
+        'header-json': { type: 'string' },
+        'extra-json': { type: 'string' },
+        opaque: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -53,8 +63,20 @@ async function main() {
     if (h === null || typeof h !== 'object' || Array.isArray(h)) fail('--header-json: not a JSON object');
     form.append('header_json', headerJson);
   }
+  const extraJson = parsed.values['extra-json'];
+  if (extraJson !== undefined) {
+    let x;
+    try {
+      x = JSON.parse(extraJson);
+    } catch (err) {
+      fail(`--extra-json: ${err.message}`);
+    }
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) fail('--extra-json: not a JSON object');
+    form.append('extra_json', extraJson);
+  }
+  const opaque = parsed.values.opaque === true;
   const algs = form.getAll('alg');
-  const viaMint = algs.some((a) => a !== '' && a !== 'RS256');
+  const viaMint = opaque || algs.some((a) => a !== '' && a !== 'RS256');
 
   let state;
   try {
@@ -64,7 +86,11 @@ async function main() {
   }
   if (typeof state.token_endpoint !== 'string') fail('state file has no token_endpoint');
   if (viaMint && typeof state.faults !== 'string') fail('state file has no faults');
-  const endpoint = viaMint ? `${state.faults}/__mint` : state.token_endpoint;
+  const endpoint = opaque
+    ? `${state.faults}/__mint_opaque`
+    : viaMint
+      ? `${state.faults}/__mint`
+      : state.token_endpoint;
 
   let res;
   try {
