@@ -27,12 +27,19 @@ ISSUER=$(issuer_field issuer)
 install -d -m 700 -o postgres "$WORK/pgcache"
 pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=db username_claim=preferred_username cache_dir=$WORK/pgcache
 account required $MODULE"
-pg_start "host all frank 127.0.0.1/32 pam pamservice=${svc}_jwt
+INTROSPECT=$(issuer_field introspection_endpoint)
+printf 's3cret-for-tests\n' >"$WORK/client.secret"
+chown root:postgres "$WORK/client.secret"
+chmod 640 "$WORK/client.secret"
+pam_service "${svc}_opaque" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username
+account required $MODULE"
+pg_start "host all grace 127.0.0.1/32 pam pamservice=${svc}_opaque
+host all frank 127.0.0.1/32 pam pamservice=${svc}_jwt
 host all carol 127.0.0.1/32 pam pamservice=${svc}_dba
 host all dave 127.0.0.1/32 pam pamservice=${svc}_hang
 host all all 127.0.0.1/32 pam pamservice=$svc"
 pg_create_rls_table
-pg_admin "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN; CREATE ROLE frank LOGIN;" ||
+pg_admin "CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN; CREATE ROLE frank LOGIN; CREATE ROLE grace LOGIN;" ||
 	bail "could not create roles"
 
 mint "$WORK/alice" username=alice
@@ -45,6 +52,8 @@ mint "$WORK/carol" username=carol
 mint "$WORK/dave" username=dave
 mint "$WORK/frank_db" username=frank aud=db alg=ES256
 mint "$WORK/frank_other" username=frank aud=reporting
+mint "$WORK/grace_opaque" --opaque username=grace
+mint "$WORK/bob_opaque" --opaque username=bob
 printf 'this-is-not-a-token' >"$WORK/garbage"
 : >"$WORK/empty"
 head -c 17000 /dev/zero | tr '\0' 'a' >"$WORK/oversize"
@@ -106,6 +115,11 @@ expect_login "JWT validation: a second backend logs in from the cache" frank "$W
 	"SELECT current_user" frank
 expect_refused "JWT validation: a token for another audience is refused" frank "$WORK/frank_other"
 check_log "the reason names the audience" "JWT aud does not name this service (audience=db)"
+
+expect_login "introspection: grace's opaque token logs in" grace "$WORK/grace_opaque" \
+	"SELECT current_user" grace
+check_log "as an introspection login" "pam_oauth2(${svc}_opaque:auth): auth granted: user=\"grace\" rhost=127.0.0.1 method=introspection"
+expect_refused "introspection: bob's opaque token does not log in grace" grace "$WORK/bob_opaque"
 
 start=$(date +%s%N)
 expect_refused "an issuer that never answers: refused" dave "$WORK/dave"
