@@ -290,6 +290,12 @@ test_usermap_refuses_files_others_could_write(void **state)
 	m = load_ok(state, "a b\n", false);
 	oa_usermap_free(m);
 	assert_int_equal(chmod(d->file, 0644), 0);
+	/* owned by someone else (only root can hand a file over to test it) */
+	if (chown(d->file, 65534, (gid_t)-1) == 0) {
+		oa_result_init(&r);
+		assert_int_equal(oa_usermap_load(d->file, false, &m, &r), OA_CONFIG);
+		assert_non_null(strstr(r.reason, ": owned by uid 65534; it must be owned by root"));
+	}
 
 	oa_result_init(&r);
 	assert_int_equal(oa_usermap_load(d->path, false, &m, &r), OA_CONFIG);
