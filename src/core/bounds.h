@@ -64,4 +64,25 @@
  * this old was left by a backend killed mid-write and is swept away. */
 #define OA_CACHE_TEMP_MAX_AGE_SECONDS 3600
 
+/* Authorization rules (policy.c): scope=, claim_equals=, claim_contains=,
+ * claim_any_of=, claim_all_of=.  Each occurrence of an option is one rule. */
+#define OA_MAX_POLICY_RULES 32
+/* Values in one rule's comma-separated list; a bit each in a 64-bit mask. */
+#define OA_MAX_POLICY_VALUES 64
+/* Segments in a dotted claim path such as resource_access.my-app.roles. */
+#define OA_MAX_CLAIM_PATH_SEGMENTS 16
+/* A claim array (or scope list) longer than this fails the rule instead of
+ * being searched: rules x values x elements stays a few million compares
+ * even for a 1 MiB userinfo answer. */
+#define OA_MAX_CLAIM_ARRAY_ELEMENTS 4096
+
+/* username_map= (usermap.c): the file grants logins and is read on every
+ * one, so it is small and simple by construction. */
+#define OA_MAX_USERMAP_FILE_BYTES (1024 * 1024)
+#define OA_MAX_USERMAP_LINE_BYTES 1024
+#define OA_MAX_USERMAP_ENTRIES 1000
+/* Longer identities are refused before any regex sees them: an e-mail
+ * address is at most 254 bytes, and regexec time grows with the input. */
+#define OA_MAX_IDENTITY_BYTES 1024
+
 #endif
