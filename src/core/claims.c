@@ -4,13 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy.h"
 #include "text.h"
+#include "usermap.h"
 
 enum oa_status
 oa_claims_check_username(const json_t *claims, const char *claim_name,
 			 const char *user, struct oa_result *r)
 {
-	const json_t *value = json_object_get(claims, claim_name);
+	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
 	char shown[96], shown_user[96];
 	size_t user_len = strlen(user);
 
@@ -29,6 +31,25 @@ oa_claims_check_username(const json_t *claims, const char *claim_name,
 			       claim_name, shown, shown_user);
 	}
 	return OA_OK;
+}
+
+enum oa_status
+oa_claims_check_mapped_user(const json_t *claims, const char *claim_name,
+			    const char *map_path, bool casefold, const char *user,
+			    struct oa_result *r)
+{
+	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
+	struct oa_usermap *map = NULL;
+
+	if (value == NULL)
+		return oa_fail(r, OA_REJECTED, "issuer's answer has no \"%s\" claim",
+			       claim_name);
+	if (!json_is_string(value))
+		return oa_fail(r, OA_REJECTED, "claim \"%s\" is not a string", claim_name);
+	if (oa_usermap_load(map_path, casefold, &map, r) == OA_OK)
+		oa_usermap_check(map, json_string_value(value), json_string_length(value), user, r);
+	oa_usermap_free(map);
+	return r->status;
 }
 
 /* The JSON text of a scalar claim, for comparing with a pam.d value. */

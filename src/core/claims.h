@@ -4,6 +4,7 @@
 #define OA_CLAIMS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "config.h"
 #include "result.h"
@@ -13,6 +14,13 @@
 enum oa_status oa_claims_check_username(const json_t *claims,
 					const char *claim_name,
 					const char *user, struct oa_result *r);
+
+/* With username_map=: the identity claim (a string) must be mapped to the
+ * PAM user by a line of the map file, read afresh for each login. */
+enum oa_status oa_claims_check_mapped_user(const json_t *claims,
+					   const char *claim_name,
+					   const char *map_path, bool casefold,
+					   const char *user, struct oa_result *r);
 
 /* Every required claim (name=value from the pam.d line) must be present at
  * the top level and equal: strings byte for byte, integers and booleans by

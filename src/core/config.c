@@ -37,6 +37,8 @@ struct option_spec {
 static const struct option_spec options[] = {
 	URL("userinfo", userinfo_url, userinfo),
 	OTHER("username_claim", OPT_NAME, username_claim),
+	OTHER("username_map", OPT_FILE, username_map),
+	OTHER("username_map_casefold", OPT_FLAG, username_map_casefold),
 	NUM("issuer", OPT_NAME, issuer, 1, OA_MAX_URL_BYTES),
 	URL("jwks_uri", jwks_uri, jwks),
 	OTHER("jwks_file", OPT_FILE, jwks_file),
@@ -417,6 +419,7 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	int i = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
+	oa_policy_init(&cfg->policy);
 	cfg->username_claim = "sub";
 	cfg->timeout_seconds = OA_DEFAULT_TIMEOUT_SECONDS;
 	cfg->connect_timeout_seconds = OA_DEFAULT_CONNECT_TIMEOUT_SECONDS;
@@ -447,6 +450,9 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 			if (set_option(cfg, opt, eq != NULL ? eq + 1 : NULL,
 				       &seen[opt - options], r) != OA_OK)
 				return r->status;
+		} else if (eq != NULL && oa_policy_is_option(arg, name_len)) {
+			if (oa_policy_add(&cfg->policy, arg, name_len, eq + 1, r) != OA_OK)
+				return r->status;
 		} else if (positional && eq != NULL) {
 			if (add_required_claim(cfg, arg, name_len, r) != OA_OK)
 				return r->status;
@@ -456,6 +462,11 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		}
 	}
 
+	if (oa_claim_path_check("username_claim", cfg->username_claim,
+				strlen(cfg->username_claim), r) != OA_OK)
+		return r->status;
+	if (cfg->username_map_casefold && cfg->username_map == NULL)
+		return oa_fail(r, OA_CONFIG, "username_map_casefold applies to username_map=");
 	if (check_jwt_options(cfg, r) != OA_OK ||
 	    check_introspection_options(cfg, r) != OA_OK)
 		return r->status;

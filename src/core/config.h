@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "bounds.h"
+#include "policy.h"
 #include "result.h"
 #include "url.h"
 
@@ -35,6 +36,11 @@ struct oa_config {
 	const char *username_claim;
 	struct oa_required_claim required[OA_MAX_REQUIRED_CLAIMS];
 	size_t n_required;
+
+	/* authorization, the same whichever check vouched for the token */
+	struct oa_policy policy;
+	const char *username_map; /* file of identity -> PAM user lines */
+	bool username_map_casefold;
 
 	/* local JWT validation: on when jwt is true */
 	bool jwt;

@@ -11,6 +11,7 @@
 #include "jws.h"
 #include "introspect.h"
 #include "jwt.h"
+#include "policy.h"
 #include "text.h"
 #include "token.h"
 #include "userinfo.h"
@@ -91,9 +92,12 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 			"token is not a JWT, and neither introspection= nor userinfo= is configured");
 		return false;
 	}
-	ok = ok &&
-	     oa_claims_check_username(claims, cfg->username_claim, user, r) == OA_OK &&
-	     oa_claims_check_required(claims, cfg->required, cfg->n_required, r) == OA_OK;
+	ok = ok && (cfg->username_map != NULL ?
+		    oa_claims_check_mapped_user(claims, cfg->username_claim, cfg->username_map,
+						cfg->username_map_casefold, user, r) :
+		    oa_claims_check_username(claims, cfg->username_claim, user, r)) == OA_OK &&
+	     oa_claims_check_required(claims, cfg->required, cfg->n_required, r) == OA_OK &&
+	     oa_policy_check(&cfg->policy, claims, r) == OA_OK;
 	json_decref(claims);
 	if (!ok)
 		return false;
