@@ -47,6 +47,14 @@
 /* hmac_secret_file= is read whole, up to this. */
 #define OA_MAX_HMAC_SECRET_BYTES 4096
 
+/* RSA keys from a JWKS.  Under 2048 bits is factorable by a determined
+ * attacker (NIST SP 800-131A); over 16384 bits OpenSSL refuses to verify
+ * anyway, and each verification would cost the host seconds.  OpenSSL also
+ * refuses exponents over 64 bits for moduli over 3072 bits. */
+#define OA_MIN_RSA_BITS 2048
+#define OA_MAX_RSA_BITS 16384
+#define OA_MAX_RSA_EXPONENT_BYTES 8
+
 /* Reasons logged to syslog are cut at this length. */
 #define OA_REASON_BYTES 320
 
