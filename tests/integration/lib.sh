@@ -91,3 +91,54 @@ check_no_token_in_log() {
 	done
 	[ "$leaked" -eq 0 ] && ok "no token appears in the log" || not_ok "no token appears in the log"
 }
+
+# --- PAM services and logins through the harness ------------------------------
+GRANTED=$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_SUCCESS'
+DENIED='pam_authenticate: PAM_AUTH_ERR'
+UNAVAILABLE='pam_authenticate: PAM_AUTHINFO_UNAVAIL'
+CONFIG_ERROR='pam_authenticate: PAM_SERVICE_ERR'
+mkdir -p "$WORK/pam.d"
+
+# service_with CONTROL NAME ARGS...: a service file in $WORK/pam.d with auth
+# and account lines for the module.
+service_with() {
+	local control=$1 name=$2
+	shift 2
+	printf 'auth    %s %s %s\naccount %s %s %s\n' \
+		"$control" "$PAM_OAUTH2_MODULE" "$*" "$control" "$PAM_OAUTH2_MODULE" "$*" \
+		>"$WORK/pam.d/$name"
+}
+
+# service NAME ARGS...: the same with `required`, so the module's own PAM
+# code is what libpam returns.
+service() {
+	local name=$1
+	shift
+	service_with required "$name" "$@"
+}
+
+# expect DESCRIPTION EXPECTED SERVICE USER TOKEN_FILE [harness options]: one
+# login through the harness; EXPECTED is its output.  A non-zero exit is a
+# crash or a sanitizer report, whatever was printed.
+expect() {
+	local desc=$1 want=$2 svc=$3 user=$4 token=$5 got rc
+	shift 5
+	log_mark
+	got=$("$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
+		${token:+--token-file "$token"} "$@" 2>"$WORK/harness.err")
+	rc=$?
+	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "expected: $(echo $want)"
+		diag "got:      $(echo $got) (exit $rc)"
+		sed 's/^/#   /' "$WORK/harness.err" | head -n 30
+	fi
+}
+
+# stat_of FIELD: one of the issuer's request counters.
+stat_of() {
+	curl -s "$FAULTS/__stats" | node -e \
+		"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)['$1']))"
+}

@@ -10,41 +10,8 @@ start_syslog_capture
 ISSUER=$(issuer_field issuer)
 JWKS_URI=$(curl -s "$ISSUER/.well-known/openid-configuration" | node -e \
 	"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).jwks_uri))")
-mkdir -p "$WORK/pam.d"
 CACHE="$WORK/cache"
 
-service() {
-	local name=$1
-	shift
-	printf 'auth    required %s %s\naccount required %s\n' \
-		"$PAM_OAUTH2_MODULE" "$*" "$PAM_OAUTH2_MODULE" >"$WORK/pam.d/$name"
-}
-
-expect() {
-	local desc=$1 want=$2 svc=$3 user=$4 token=$5 got rc
-	log_mark
-	got=$("$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
-		--token-file "$token" 2>"$WORK/harness.err")
-	rc=$?
-	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		diag "expected: $(echo $want)"
-		diag "got:      $(echo $got) (exit $rc)"
-		sed 's/^/#   /' "$WORK/harness.err" | head -n 30
-	fi
-}
-
-stat_of() {
-	curl -s "$FAULTS/__stats" | node -e \
-		"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)['$1']))"
-}
-
-GRANTED=$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_SUCCESS'
-DENIED='pam_authenticate: PAM_AUTH_ERR'
-UNAVAILABLE='pam_authenticate: PAM_AUTHINFO_UNAVAIL'
-CONFIG_ERROR='pam_authenticate: PAM_SERVICE_ERR'
 COMMON="issuer=$ISSUER audience=db username_claim=preferred_username"
 
 service jwt $COMMON cache_dir=$CACHE

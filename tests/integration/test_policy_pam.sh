@@ -8,36 +8,9 @@ start_issuer
 start_syslog_capture
 ISSUER=$(issuer_field issuer)
 INTROSPECT=$(issuer_field introspection_endpoint)
-mkdir -p "$WORK/pam.d"
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chmod 600 "$WORK/client.secret"
 
-service() {
-	local name=$1
-	shift
-	printf 'auth    required %s %s\naccount required %s\n' \
-		"$PAM_OAUTH2_MODULE" "$*" "$PAM_OAUTH2_MODULE" >"$WORK/pam.d/$name"
-}
-
-expect() {
-	local desc=$1 want=$2 svc=$3 user=$4 token=$5 got rc
-	log_mark
-	got=$("$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
-		--token-file "$token" 2>"$WORK/harness.err")
-	rc=$?
-	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		diag "expected: $(echo $want)"
-		diag "got:      $(echo $got) (exit $rc)"
-		sed 's/^/#   /' "$WORK/harness.err" | head -n 30
-	fi
-}
-
-GRANTED=$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_SUCCESS'
-DENIED='pam_authenticate: PAM_AUTH_ERR'
-CONFIG_ERROR='pam_authenticate: PAM_SERVICE_ERR'
 JWT="issuer=$ISSUER audience=db cache_dir=$WORK/cache"
 
 KC_DBA='{"realm_access":{"roles":["offline_access","dba"]},"resource_access":{"my.app":{"roles":["reader"]}},"email_verified":true,"groups":["ops","db"]}'
