@@ -34,7 +34,8 @@ wait_for_file() {
 # --- the issuer ------------------------------------------------------------
 start_issuer() {
 	node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer.json" 2>"$WORK/issuer.err" &
-	on_exit "kill $!"
+	ISSUER_PID=$!
+	on_exit "kill $ISSUER_PID"
 	wait_for_file "$WORK/issuer.json" 20 || bail "the test issuer did not start: $(cat "$WORK/issuer.err")"
 	USERINFO=$(issuer_field userinfo)
 	FAULTS=$(issuer_field faults)

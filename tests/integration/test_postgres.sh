@@ -25,7 +25,7 @@ pam_service "${svc}_hang" "auth    required $MODULE userinfo=$FAULTS/hang userna
 account required $MODULE userinfo=$FAULTS/hang"
 ISSUER=$(issuer_field issuer)
 install -d -m 700 -o postgres "$WORK/pgcache"
-pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=db username_claim=preferred_username cache_dir=$WORK/pgcache
+pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres username_claim=preferred_username cache_dir=$WORK/pgcache
 account required $MODULE"
 INTROSPECT=$(issuer_field introspection_endpoint)
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
@@ -50,7 +50,8 @@ mint "$WORK/alice_16k" username=alice pad=11500
 mint "$WORK/carol_dba" username=carol grp=dba
 mint "$WORK/carol" username=carol
 mint "$WORK/dave" username=dave
-mint "$WORK/frank_db" username=frank aud=db alg=ES256
+mint "$WORK/frank_db" username=frank aud=postgres alg=ES256
+mint "$WORK/frank_rs" username=frank aud=postgres
 mint "$WORK/frank_other" username=frank aud=reporting
 mint "$WORK/grace_opaque" --opaque username=grace
 mint "$WORK/bob_opaque" --opaque username=bob
@@ -106,7 +107,7 @@ expect_login "required claim grp=dba present: carol logs in" carol "$WORK/carol_
 expect_refused "required claim grp=dba missing: carol is refused" carol "$WORK/carol"
 check_log "the reason names the rule" "required claim grp=dba: the claim is missing"
 
-expect_login "JWT validation: frank's ES256 token for aud=db logs in" frank "$WORK/frank_db" \
+expect_login "JWT validation: frank's ES256 token for aud=postgres logs in" frank "$WORK/frank_db" \
 	"SELECT current_user" frank
 check_log "as a JWT login" "pam_oauth2(${svc}_jwt:auth): auth granted: user=\"frank\" rhost=127.0.0.1 method=jwt"
 check "the backend (user postgres) cached the issuer's keys" \
@@ -114,7 +115,7 @@ check "the backend (user postgres) cached the issuer's keys" \
 expect_login "JWT validation: a second backend logs in from the cache" frank "$WORK/frank_db" \
 	"SELECT current_user" frank
 expect_refused "JWT validation: a token for another audience is refused" frank "$WORK/frank_other"
-check_log "the reason names the audience" "JWT aud does not name this service (audience=db)"
+check_log "the reason names the audience" "JWT aud does not name this service (audience=postgres)"
 
 expect_login "introspection: grace's opaque token logs in" grace "$WORK/grace_opaque" \
 	"SELECT current_user" grace
@@ -128,6 +129,16 @@ check "the backend gave up after timeout=2 (${elapsed_ms} ms)" test "$elapsed_ms
 check_log "the reason names the timeout" "issuer did not answer within 2s"
 check "the server is still up" as_postgres "$PG_BINDIR/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"
 expect_login "and the next login works" alice "$WORK/alice" "SELECT current_user" alice
+
+# Keys are cached: the issuer can go away and JWT logins go on.
+expect_login "JWT validation: frank's RS256 token logs in (keys now cached)" frank "$WORK/frank_rs" \
+	"SELECT current_user" frank
+kill "$ISSUER_PID"
+wait "$ISSUER_PID" 2>/dev/null
+check "the issuer is stopped" test -z "$(curl -s -m 2 "$ISSUER/.well-known/openid-configuration")"
+expect_login "JWT validation: frank still logs in with the issuer stopped" frank "$WORK/frank_rs" \
+	"SELECT current_user" frank
+expect_refused "and a token for another audience is still refused" frank "$WORK/frank_other"
 
 check_no_token_in_log
 leaked=0

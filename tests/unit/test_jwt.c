@@ -336,6 +336,45 @@ test_jwt_rejects_duplicate_claims(void **state)
 }
 
 static void
+test_jwt_rejects_nul_and_non_utf8_in_claims(void **state)
+{
+	char body[1024];
+
+	(void)state;
+	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"alice\\u0000admin\",\"exp\":%lld}",
+		 ISSUER, (long long)time(NULL) + 600);
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED,
+		      "payload is not valid JSON");
+	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"al\xffice\",\"exp\":%lld}",
+		 ISSUER, (long long)time(NULL) + 600);
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED,
+		      "payload is not valid JSON");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa\xc3\"}", payload(""),
+		      OA_REJECTED, "header is not valid JSON");
+}
+
+static void
+test_jwt_rejects_a_64_kib_token_before_any_crypto(void **state)
+{
+	static char big[65 * 1024];
+	char *token = tb_sign("RS256", rsa, NULL, 0, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload(""));
+	char *dot = strchr(token, '.');
+	size_t head = (size_t)(dot - token) + 1;
+	struct oa_result r;
+
+	(void)state;
+	/* header, then a payload padded to 64 KiB, then the signature */
+	memcpy(big, token, head);
+	memset(big + head, 'A', 64 * 1024 - head);
+	snprintf(big + 64 * 1024, sizeof(big) - 64 * 1024, ".%s", strrchr(token, '.') + 1);
+	expect(big, OA_REJECTED, "over max_token_size=16384");
+	assert_int_equal(validate_with(big, &r, EXTRA("audience=db", "max_token_size=65536")),
+			 OA_REJECTED);
+	assert_non_null(strstr(r.reason, "over max_token_size=65536"));
+	free(token);
+}
+
+static void
 test_jwt_lifetime_claims_at_the_leeway_edges(void **state)
 {
 	long long now = (long long)time(NULL);
@@ -514,6 +553,8 @@ main(void)
 		cmocka_unit_test(test_jwt_rejects_crit_and_unsupported_header_members),
 		cmocka_unit_test(test_jwt_rejects_non_canonical_encodings_and_segment_counts),
 		cmocka_unit_test(test_jwt_rejects_duplicate_claims),
+		cmocka_unit_test(test_jwt_rejects_nul_and_non_utf8_in_claims),
+		cmocka_unit_test(test_jwt_rejects_a_64_kib_token_before_any_crypto),
 		cmocka_unit_test(test_jwt_lifetime_claims_at_the_leeway_edges),
 		cmocka_unit_test(test_jwt_issuer_must_match_exactly),
 		cmocka_unit_test(test_jwt_audience),
