@@ -17,6 +17,7 @@ enum option_kind {
 	OPT_SECONDS, /* whole seconds from min to max */
 	OPT_BYTES,   /* a size from min to max */
 	OPT_PROXY,
+	OPT_PIN,     /* sha256//BASE64 public key hashes, ';'-separated */
 	OPT_LIST,    /* comma-separated printable words */
 	OPT_FLAG
 };
@@ -63,6 +64,7 @@ static const struct option_spec options[] = {
 	OTHER("cafile", OPT_FILE, cafile),
 	OTHER("capath", OPT_DIR, capath),
 	OTHER("proxy", OPT_PROXY, proxy),
+	OTHER("pinned_pubkey", OPT_PIN, pinned_pubkey),
 	NUM("max_token_size", OPT_BYTES, max_token_bytes, 1, OA_MAX_TOKEN_BYTES_CEILING),
 	OTHER("debug", OPT_FLAG, debug),
 };
@@ -104,6 +106,28 @@ is_printable_word(const char *s)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f)
 			return false;
 	return true;
+}
+
+/* Only hashes (not a key file path, which curl would also take): the pin
+ * must not depend on a file an attacker might swap. */
+static bool
+is_pin_list(const char *s)
+{
+	for (;;) {
+		size_t len;
+
+		if (strncmp(s, "sha256//", 8) != 0)
+			return false;
+		s += 8;
+		len = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+		if (len != 44 || s[43] != '=')
+			return false;
+		s += len;
+		if (*s == '\0')
+			return true;
+		if (*s++ != ';')
+			return false;
+	}
 }
 
 static enum oa_status
@@ -167,6 +191,12 @@ check_value(const struct oa_config *cfg, const struct option_spec *opt,
 		    strlen(value) > OA_MAX_URL_BYTES)
 			return oa_fail(r, OA_CONFIG, "%s: expected a URL such as http://proxy:3128",
 				       opt->name);
+		return OA_OK;
+	case OPT_PIN:
+		if (!is_pin_list(value))
+			return oa_fail(r, OA_CONFIG,
+				       "%s: expected sha256//BASE64 (the SHA-256 of the issuer's public key), "
+				       "several separated by ;", opt->name);
 		return OA_OK;
 	case OPT_SECONDS:
 		if (!parse_decimal(value, opt->max, &n) || n < opt->min)

@@ -78,6 +78,7 @@ struct oa_config {
 	const char *cafile;
 	const char *capath;
 	const char *proxy;
+	const char *pinned_pubkey; /* sha256//BASE64[;sha256//...] */
 
 	size_t max_token_bytes;
 	bool debug;

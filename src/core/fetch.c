@@ -20,6 +20,7 @@ oa_fetch_request(const struct oa_ctx *ctx, const char *url)
 		.cafile = cfg->cafile,
 		.capath = cfg->capath,
 		.proxy = cfg->proxy,
+		.pinned_pubkey = cfg->pinned_pubkey,
 		.max_body_bytes = OA_MAX_RESPONSE_BYTES,
 	};
 

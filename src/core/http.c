@@ -109,6 +109,9 @@ transfer_failure(CURLcode rc, const char *detail, const struct body_sink *sink,
 	if (sink->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 		return oa_fail(r, OA_UNAVAILABLE, "issuer's answer is over %zu bytes",
 			       req->max_body_bytes);
+	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+		return oa_fail(r, OA_UNAVAILABLE,
+			       "issuer's TLS public key does not match pinned_pubkey=");
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return oa_fail(r, OA_UNAVAILABLE, "issuer did not answer within %lds: %s",
 			       req->timeout_seconds, why);
@@ -184,6 +187,8 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 		curl_easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
 	if (req->capath != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAPATH, req->capath);
+	if (req->pinned_pubkey != NULL)
+		curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, req->pinned_pubkey);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);

@@ -27,6 +27,7 @@ struct oa_http_request {
 	const char *cafile; /* NULL: the system's CA store */
 	const char *capath;
 	const char *proxy;  /* NULL: no proxy at all */
+	const char *pinned_pubkey; /* NULL: no pinning */
 	size_t max_body_bytes;
 };
 

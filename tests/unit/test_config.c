@@ -92,7 +92,9 @@ test_config_named_form(void **state)
 	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://idp.example:8443/ui",
 			       "username_claim=preferred_username", "timeout=10",
 			       "connect_timeout=3", "max_token_size=65536",
-			       "proxy=http://proxy.example:3128", "capath=/"), OA_OK);
+			       "proxy=http://proxy.example:3128", "capath=/",
+			       "pinned_pubkey=sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;"
+			       "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE="), OA_OK);
 	assert_string_equal(cfg.userinfo.host, "idp.example");
 	assert_int_equal(cfg.connect_timeout_seconds, 3);
 	assert_int_equal(cfg.max_token_bytes, 65536);
@@ -147,6 +149,12 @@ test_config_rejects_bad_input(void **state)
 	EXPECT_ERROR("username_claim: must be", "userinfo=https://i/u", "username_claim=");
 	EXPECT_ERROR("empty claim name", "https://i/u", "sub", "=x");
 	EXPECT_ERROR("expected a URL", "userinfo=https://i/u", "proxy=proxy.example");
+	EXPECT_ERROR("pinned_pubkey: expected sha256//", "userinfo=https://i/u",
+		     "pinned_pubkey=/etc/ssl/key.pem");
+	EXPECT_ERROR("pinned_pubkey: expected sha256//", "userinfo=https://i/u",
+		     "pinned_pubkey=sha256//tooshort=");
+	EXPECT_ERROR("pinned_pubkey: expected sha256//", "userinfo=https://i/u",
+		     "pinned_pubkey=sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;");
 }
 
 static void
