@@ -55,6 +55,16 @@
 #define OA_MAX_RSA_BITS 16384
 #define OA_MAX_RSA_EXPONENT_BYTES 8
 
+/* cache_ttl=, negative_cache_ttl=, cache_max_entries=: remembered verdicts.
+ * A refused token is remembered briefly so it cannot make every login ask
+ * the issuer; an accepted one at most until its exp. */
+#define OA_DEFAULT_CACHE_TTL_SECONDS 300
+#define OA_MAX_CACHE_TTL_SECONDS 86400
+#define OA_DEFAULT_NEGATIVE_CACHE_TTL_SECONDS 10
+#define OA_MAX_NEGATIVE_CACHE_TTL_SECONDS 3600
+#define OA_DEFAULT_CACHE_MAX_ENTRIES 10000
+#define OA_MAX_CACHE_MAX_ENTRIES 1000000
+
 /* Reasons logged to syslog are cut at this length. */
 #define OA_REASON_BYTES 320
 

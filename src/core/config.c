@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@ enum option_kind {
 	OPT_ABSPATH, /* an absolute path, checked when used */
 	OPT_SECONDS, /* whole seconds from min to max */
 	OPT_BYTES,   /* a size from min to max */
+	OPT_COUNT,   /* a number from min to max */
 	OPT_PROXY,
 	OPT_PIN,     /* sha256//BASE64 public key hashes, ';'-separated */
 	OPT_LIST,    /* comma-separated printable words */
@@ -53,7 +55,12 @@ static const struct option_spec options[] = {
 	OTHER("client_id", OPT_NAME, client_id),
 	OTHER("client_secret_file", OPT_SECRET, client_secret_file),
 	OTHER("client_auth", OPT_NAME, client_auth),
+	OTHER("cache", OPT_NAME, cache_arg),
 	OTHER("cache_dir", OPT_ABSPATH, cache_dir),
+	NUM("cache_ttl", OPT_SECONDS, cache_ttl_seconds, 0, OA_MAX_CACHE_TTL_SECONDS),
+	NUM("negative_cache_ttl", OPT_SECONDS, negative_cache_ttl_seconds, 0,
+	    OA_MAX_NEGATIVE_CACHE_TTL_SECONDS),
+	NUM("cache_max_entries", OPT_COUNT, cache_max_entries, 1, OA_MAX_CACHE_MAX_ENTRIES),
 	NUM("jwks_refresh_min", OPT_SECONDS, jwks_refresh_min_seconds, 1,
 	    OA_MAX_JWKS_REFRESH_MIN_SECONDS),
 	NUM("jwks_stale_max", OPT_SECONDS, jwks_stale_max_seconds, 0,
@@ -205,9 +212,11 @@ check_value(const struct oa_config *cfg, const struct option_spec *opt,
 				       opt->name, opt->min, opt->max, value);
 		return OA_OK;
 	case OPT_BYTES:
+	case OPT_COUNT:
 		if (!parse_decimal(value, opt->max, &n) || n < opt->min)
-			return oa_fail(r, OA_CONFIG, "%s: expected bytes from %lu to %lu, got \"%s\"",
-				       opt->name, opt->min, opt->max, value);
+			return oa_fail(r, OA_CONFIG, "%s: expected %s from %lu to %lu, got \"%s\"",
+				       opt->name, opt->kind == OPT_BYTES ? "bytes" : "a number",
+				       opt->min, opt->max, value);
 		return OA_OK;
 	case OPT_FLAG:
 		return OA_OK;
@@ -238,6 +247,7 @@ set_option(struct oa_config *cfg, const struct option_spec *opt,
 		*(long *)field = (long)n;
 		break;
 	case OPT_BYTES:
+	case OPT_COUNT:
 		parse_decimal(value, opt->max, &n);
 		*(size_t *)field = n;
 		break;
@@ -440,6 +450,22 @@ check_introspection_options(struct oa_config *cfg, struct oa_result *r)
 	return OA_OK;
 }
 
+static bool
+digest_arguments(int argc, const char *const *argv, unsigned char out[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	bool ok;
+
+	/* Each argument with its NUL, so "a b" and "ab" differ. */
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	for (int i = 0; ok && i < argc; i++)
+		ok = EVP_DigestUpdate(md, argv[i], strlen(argv[i]) + 1) == 1;
+	ok = ok && EVP_DigestFinal_ex(md, out, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
 enum oa_status
 oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		struct oa_result *r)
@@ -457,6 +483,10 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	cfg->leeway_seconds = OA_DEFAULT_LEEWAY_SECONDS;
 	cfg->jwks_refresh_min_seconds = OA_DEFAULT_JWKS_REFRESH_MIN_SECONDS;
 	cfg->jwks_stale_max_seconds = OA_DEFAULT_JWKS_STALE_MAX_SECONDS;
+	cfg->cache_ttl_seconds = OA_DEFAULT_CACHE_TTL_SECONDS;
+	cfg->negative_cache_ttl_seconds = OA_DEFAULT_NEGATIVE_CACHE_TTL_SECONDS;
+	cfg->cache_max_entries = OA_DEFAULT_CACHE_MAX_ENTRIES;
+	cfg->options_digest_ok = digest_arguments(argc, argv, cfg->options_digest);
 
 	if (positional) {
 		if (set_named(cfg, "userinfo", argv[0], seen, r) != OA_OK)
@@ -495,6 +525,12 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	if (oa_claim_path_check("username_claim", cfg->username_claim,
 				strlen(cfg->username_claim), r) != OA_OK)
 		return r->status;
+	if (cfg->cache_arg != NULL) {
+		if (strcmp(cfg->cache_arg, "off") != 0 && strcmp(cfg->cache_arg, "on") != 0)
+			return oa_fail(r, OA_CONFIG, "cache: expected on or off, got \"%s\"",
+				       cfg->cache_arg);
+		cfg->cache_off = strcmp(cfg->cache_arg, "off") == 0;
+	}
 	if (cfg->username_map_casefold && cfg->username_map == NULL)
 		return oa_fail(r, OA_CONFIG, "username_map_casefold applies to username_map=");
 	if (check_jwt_options(cfg, r) != OA_OK ||

@@ -67,8 +67,17 @@ struct oa_config {
 	const char *client_secret_file;
 	const char *client_auth; /* "basic" (default) or "post" */
 
-	/* on-disk cache for discovery and keys */
+	/* on-disk cache for discovery, keys and verdicts */
+	bool cache_off;        /* cache=off: none of it */
+	const char *cache_arg;
 	const char *cache_dir; /* NULL: the default, see oa_cache_default_dir */
+	long cache_ttl_seconds;          /* accepted tokens; 0: not remembered */
+	long negative_cache_ttl_seconds; /* refused tokens; 0: not remembered */
+	size_t cache_max_entries;
+	/* SHA-256 of every argument: a remembered verdict is only valid for the
+	 * exact configuration that reached it. */
+	unsigned char options_digest[32];
+	bool options_digest_ok; /* false: verdicts are not remembered */
 	long jwks_refresh_min_seconds;
 	long jwks_stale_max_seconds;
 

@@ -134,7 +134,9 @@ oa_jwks_verify(const struct oa_jwks *set, const struct oa_jws *jws,
 		char shown[80];
 
 		oa_text_escape(jws->kid, jws->kid_len, shown, sizeof(shown));
-		return oa_fail(r, OA_REJECTED, "no key with kid \"%s\" in the issuer's keys", shown);
+		oa_fail(r, OA_REJECTED, "no key with kid \"%s\" in the issuer's keys", shown);
+		r->transient = true;
+		return r->status;
 	}
 	if (tried == 0)
 		return oa_fail(r, OA_REJECTED, "no key of the issuer fits alg %s",

@@ -8,6 +8,7 @@ oa_result_init(struct oa_result *r)
 {
 	r->status = OA_OK;
 	r->reason[0] = '\0';
+	r->transient = false;
 }
 
 enum oa_status

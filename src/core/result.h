@@ -4,6 +4,8 @@
 #ifndef OA_RESULT_H
 #define OA_RESULT_H
 
+#include <stdbool.h>
+
 #include "bounds.h"
 
 enum oa_status {
@@ -17,6 +19,9 @@ enum oa_status {
 struct oa_result {
 	enum oa_status status;
 	char reason[OA_REASON_BYTES];
+	/* A refusal that may not hold a moment later (a kid the cached keys
+	 * lack, during key rotation): not to be remembered as a verdict. */
+	bool transient;
 };
 
 void oa_result_init(struct oa_result *r);

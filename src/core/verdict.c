@@ -15,10 +15,11 @@
 #include "text.h"
 #include "token.h"
 #include "userinfo.h"
+#include "verdict_cache.h"
 
-/* The cache only matters when keys come over the network.  An unusable
- * cache_dir= is a configuration error; an unusable default only costs
- * speed. */
+/* Keys, discovery documents and verdicts live here between logins.  An
+ * unusable cache_dir= is a configuration error; an unusable default only
+ * costs speed. */
 static enum oa_status
 open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 	   struct oa_verdict *v)
@@ -27,7 +28,7 @@ open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 	struct oa_result why;
 
 	*opened = false;
-	if (!cfg->discovery && cfg->jwks_uri == NULL)
+	if (cfg->cache_off)
 		return OA_OK;
 	oa_result_init(&why);
 	if (cfg->cache_dir != NULL) {
@@ -54,6 +55,75 @@ set_issuer(struct oa_verdict *v, const char *text)
 	oa_text_escape(text, strlen(text), v->issuer, sizeof(v->issuer));
 }
 
+/* Which check a token gets, strongest first, and who is asked or trusted. */
+static const char *
+choose_check(const struct oa_config *cfg, const struct oa_token *token,
+	     struct oa_verdict *v)
+{
+	if (cfg->jwt && oa_jws_is_compact(token->value, token->len)) {
+		set_issuer(v, cfg->issuer);
+		return "jwt";
+	}
+	if (cfg->introspection_url != NULL) {
+		set_issuer(v, cfg->issuer != NULL ? cfg->issuer : cfg->introspection.host);
+		return "introspection";
+	}
+	if (cfg->userinfo_url != NULL) {
+		set_issuer(v, cfg->userinfo.host);
+		return "userinfo";
+	}
+	return NULL;
+}
+
+/* The token check proper: is this token good, and what does it say?  A
+ * remembered verdict answers first; a fresh one is remembered (refusals only
+ * when the token itself was refused, never when the issuer was down). */
+static bool
+check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
+	    struct oa_verdict *v)
+{
+	struct oa_result *r = &v->result;
+	struct oa_remembered_verdict memo;
+	const char *method = choose_check(ctx->cfg, token, v);
+	enum oa_status status;
+
+	if (method == NULL) {
+		oa_fail(r, OA_REJECTED,
+			"token is not a JWT, and neither introspection= nor userinfo= is configured");
+		return false;
+	}
+	v->method = method;
+	oa_verdict_cache_lookup(ctx, token, &memo);
+	if (memo.what == OA_REMEMBERED_VALID && strcmp(memo.method, method) == 0) {
+		v->from_cache = true;
+		v->exp = memo.exp;
+		*claims = json_incref(memo.claims);
+		oa_remembered_clear(&memo);
+		return true;
+	}
+	if (memo.what == OA_REMEMBERED_REFUSED && strcmp(memo.method, method) == 0) {
+		v->from_cache = true;
+		oa_fail(r, OA_REJECTED, "%s", memo.reason);
+		oa_remembered_clear(&memo);
+		return false;
+	}
+	oa_remembered_clear(&memo);
+
+	if (strcmp(method, "jwt") == 0) {
+		status = oa_jwt_validate(ctx, token, claims, &v->exp, r);
+	} else if (strcmp(method, "introspection") == 0) {
+		status = oa_introspect(ctx, token, claims, &v->exp, r);
+	} else {
+		v->exp = oa_token_unverified_exp(token);
+		status = oa_userinfo_fetch(ctx, token, claims, &v->http_status, r);
+	}
+	if (status == OA_OK)
+		oa_verdict_cache_store_valid(ctx, token, method, *claims, v->exp);
+	else if (status == OA_REJECTED && !r->transient)
+		oa_verdict_cache_store_refused(ctx, token, method, r->reason);
+	return status == OA_OK;
+}
+
 /* Each check records why it failed in v->result; true only on the last
  * line, after every check has passed. */
 static bool
@@ -74,25 +144,9 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 	if (!ok)
 		return false;
 
-	if (cfg->jwt && oa_jws_is_compact(token->value, token->len)) {
-		v->method = "jwt";
-		set_issuer(v, cfg->issuer);
-		ok = oa_jwt_validate(ctx, token, &claims, &v->exp, r) == OA_OK;
-	} else if (cfg->introspection_url != NULL) {
-		v->method = "introspection";
-		set_issuer(v, cfg->issuer != NULL ? cfg->issuer : cfg->introspection.host);
-		ok = oa_introspect(ctx, token, &claims, &v->exp, r) == OA_OK;
-	} else if (cfg->userinfo_url != NULL) {
-		v->method = "userinfo";
-		set_issuer(v, cfg->userinfo.host);
-		v->exp = oa_token_unverified_exp(token);
-		ok = oa_userinfo_fetch(ctx, token, &claims, &v->http_status, r) == OA_OK;
-	} else {
-		oa_fail(r, OA_REJECTED,
-			"token is not a JWT, and neither introspection= nor userinfo= is configured");
+	if (!check_token(ctx, token, &claims, v))
 		return false;
-	}
-	ok = ok && (cfg->username_map != NULL ?
+	ok = (cfg->username_map != NULL ?
 		    oa_claims_check_mapped_user(claims, cfg->username_claim, cfg->username_map,
 						cfg->username_map_casefold, user, r) :
 		    oa_claims_check_username(claims, cfg->username_claim, user, r)) == OA_OK &&

@@ -3,6 +3,8 @@
 #ifndef OA_VERDICT_H
 #define OA_VERDICT_H
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "bounds.h"
 #include "result.h"
@@ -15,6 +17,7 @@ struct oa_verdict {
 	char fingerprint[OA_FINGERPRINT_HEX + 1];
 	long long exp;           /* the token's expiry if known, else -1 */
 	long http_status;        /* of the userinfo answer, 0 if none */
+	bool from_cache;         /* a remembered verdict answered */
 	char note[OA_REASON_BYTES]; /* non-fatal event for the debug log */
 };
 

@@ -138,16 +138,17 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,
-			   "auth granted: user=\"%s\" rhost=%s method=%s issuer=%s token=sha256:%s",
-			   shown_user, shown_rhost, verdict.method, verdict.issuer,
-			   verdict.fingerprint);
+			   "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s",
+			   shown_user, shown_rhost, verdict.method, verdict.from_cache ? "+cache" : "",
+			   verdict.issuer, verdict.fingerprint);
 		remember_login(pamh, user, verdict.exp);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
-		   "auth %s: user=\"%s\" rhost=%s method=%s issuer=%s token=sha256:%s reason: %s",
+		   "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s reason: %s",
 		   outcome_word(verdict.result.status), shown_user, shown_rhost, verdict.method,
-		   verdict.issuer, verdict.fingerprint, verdict.result.reason);
+		   verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
+		   verdict.result.reason);
 	return pam_code(verdict.result.status);
 }
 

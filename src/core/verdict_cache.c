@@ -1,0 +1,135 @@
+#include "verdict_cache.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+
+#define VERDICT_NS "verdict"
+
+/* hex SHA-256(options digest || token): without the token the key reveals
+ * nothing, and another configuration never sees this entry. */
+static bool
+entry_key(const struct oa_ctx *ctx, const struct oa_token *token, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_MD_CTX *c;
+	bool ok;
+
+	if (ctx->cache == NULL || !ctx->cfg->options_digest_ok)
+		return false;
+	c = EVP_MD_CTX_new();
+	ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(c, ctx->cfg->options_digest, 32) == 1 &&
+	     EVP_DigestUpdate(c, token->value, token->len) == 1 &&
+	     EVP_DigestFinal_ex(c, md, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(c);
+	for (size_t i = 0; ok && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return ok;
+}
+
+void
+oa_remembered_clear(struct oa_remembered_verdict *v)
+{
+	json_decref(v->claims);
+	memset(v, 0, sizeof(*v));
+	v->exp = -1;
+}
+
+void
+oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
+			struct oa_remembered_verdict *out)
+{
+	char key[65], *value = NULL;
+	size_t len = 0;
+	bool found = false;
+	struct oa_result r;
+	json_t *doc, *ok, *method, *exp;
+
+	memset(out, 0, sizeof(*out));
+	out->exp = -1;
+	if (!entry_key(ctx, token, key))
+		return;
+	oa_result_init(&r);
+	if (oa_cache_get(ctx->cache, VERDICT_NS, key, ctx->now, &value, &len, NULL, &found, &r) != OA_OK ||
+	    !found) {
+		free(value);
+		return;
+	}
+	doc = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
+	free(value);
+	ok = json_object_get(doc, "ok");
+	method = json_object_get(doc, "method");
+	exp = json_object_get(doc, "exp");
+	if (!json_is_boolean(ok) || !json_is_string(method) || !json_is_integer(exp)) {
+		json_decref(doc);
+		return;
+	}
+	snprintf(out->method, sizeof(out->method), "%s", json_string_value(method));
+	out->exp = json_integer_value(exp);
+	if (json_is_true(ok) && json_is_object(json_object_get(doc, "claims")) &&
+	    (out->exp < 0 || ctx->now < out->exp)) {
+		out->what = OA_REMEMBERED_VALID;
+		out->claims = json_incref(json_object_get(doc, "claims"));
+	} else if (json_is_false(ok) && json_is_string(json_object_get(doc, "reason"))) {
+		out->what = OA_REMEMBERED_REFUSED;
+		snprintf(out->reason, sizeof(out->reason), "%s",
+			 json_string_value(json_object_get(doc, "reason")));
+	}
+	json_decref(doc);
+}
+
+static void
+store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long until)
+{
+	struct oa_cache_meta meta = { ctx->now, until, until };
+	struct oa_result r;
+	char key[65], *text;
+
+	if (until <= ctx->now || !entry_key(ctx, token, key)) {
+		json_decref(doc);
+		return;
+	}
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (text == NULL)
+		return;
+	oa_result_init(&r);
+	if (oa_cache_put(ctx->cache, VERDICT_NS, key, text, strlen(text), &meta,
+			 ctx->cfg->cache_max_entries, &r) != OA_OK)
+		oa_ctx_note(ctx, "verdict not remembered: %s", r.reason);
+	free(text);
+}
+
+void
+oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
+			     const char *method, const json_t *claims, long long exp)
+{
+	long long until = ctx->now + ctx->cfg->cache_ttl_seconds;
+
+	if (ctx->cfg->cache_ttl_seconds == 0)
+		return;
+	if (exp >= 0 && exp < until)
+		until = exp;
+	store(ctx, token, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
+				    "exp", (json_int_t)exp, "claims", claims), until);
+}
+
+void
+oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
+			       const char *method, const char *reason)
+{
+	if (ctx->cfg->negative_cache_ttl_seconds == 0)
+		return;
+	store(ctx, token, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
+				    "exp", (json_int_t)-1, "reason", reason),
+	      ctx->now + ctx->cfg->negative_cache_ttl_seconds);
+}

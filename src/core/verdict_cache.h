@@ -1,0 +1,40 @@
+/* Remembered verdicts, shared by every backend through the on-disk cache:
+ * a token checked a moment ago by another connection costs no request, and
+ * a refused one cannot make every login ask the issuer.  Entries are keyed
+ * by SHA-256 of the configuration and the token, and hold what the username
+ * and policy checks need (the verified claims), never the token. */
+#ifndef OA_VERDICT_CACHE_H
+#define OA_VERDICT_CACHE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "context.h"
+#include "token.h"
+
+enum oa_remembered { OA_REMEMBERED_NOTHING, OA_REMEMBERED_VALID, OA_REMEMBERED_REFUSED };
+
+struct oa_remembered_verdict {
+	enum oa_remembered what;
+	char method[24];
+	json_t *claims;   /* new reference when VALID */
+	long long exp;    /* -1 if unknown */
+	char reason[OA_REASON_BYTES]; /* why, when REFUSED */
+};
+
+/* Looks the token up; corrupt, expired or foreign entries are nothing. */
+void oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
+			     struct oa_remembered_verdict *out);
+
+/* Remembers a token the check accepted, for cache_ttl= but never past exp. */
+void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
+				  const char *method, const json_t *claims,
+				  long long exp);
+
+/* Remembers a token the check refused, for negative_cache_ttl=. */
+void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
+				    const char *method, const char *reason);
+
+void oa_remembered_clear(struct oa_remembered_verdict *v);
+
+#endif
