@@ -1,25 +1,13 @@
 #include "http.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
+#include "curl_api.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define USER_AGENT "pam_oauth2/" PAM_OAUTH2_VERSION
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_init_result = CURLE_FAILED_INIT;
-
-/* Never paired with curl_global_cleanup: the host process (postgres, sshd)
- * may use libcurl itself, and cleanup from a PAM module would pull it out
- * from under it. */
-static void
-global_init(void)
-{
-	global_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 struct body_sink {
 	struct oa_http_response *resp;
@@ -101,10 +89,11 @@ read_header(char *data, size_t size, size_t nmemb, void *userdata)
 }
 
 static enum oa_status
-transfer_failure(CURLcode rc, const char *detail, const struct body_sink *sink,
-		 const struct oa_http_request *req, struct oa_result *r)
+transfer_failure(const struct oa_curl_api *api, CURLcode rc, const char *detail,
+		 const struct body_sink *sink, const struct oa_http_request *req,
+		 struct oa_result *r)
 {
-	const char *why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+	const char *why = detail[0] != '\0' ? detail : api->easy_strerror(rc);
 
 	if (sink->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 		return oa_fail(r, OA_UNAVAILABLE, "issuer's answer is over %zu bytes",
@@ -150,6 +139,7 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	size_t auth_len = 0;
 	struct curl_slist *headers = &accept_header;
 	char *content_type = NULL;
+	const struct oa_curl_api *api;
 	CURLcode rc;
 	CURL *curl;
 
@@ -158,70 +148,70 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	if (req->timeout_ms <= 0)
 		return oa_fail(r, OA_UNAVAILABLE, "no time left of timeout=%lds for a request",
 			       req->timeout_seconds);
-	if (pthread_once(&global_once, global_init) != 0 ||
-	    global_init_result != CURLE_OK)
-		return oa_fail(r, OA_INTERNAL, "libcurl global initialisation failed");
-	curl = curl_easy_init();
+	api = oa_curl_api(r);
+	if (api == NULL)
+		return r->status;
+	curl = api->easy_init();
 	if (req->auth_scheme != NULL) {
 		auth_header.data = authorization_header(req, &auth_len);
 		headers = &auth_header;
 	}
 	if (curl == NULL || (req->auth_scheme != NULL && auth_header.data == NULL)) {
-		curl_easy_cleanup(curl);
+		api->easy_cleanup(curl);
 		free(auth_header.data);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
 
-	curl_easy_setopt(curl, CURLOPT_URL, req->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+	api->easy_setopt(curl, CURLOPT_URL, req->url);
+	api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	api->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
 	/* An empty proxy string turns off http_proxy and friends from the
 	 * host process's environment. */
-	curl_easy_setopt(curl, CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	api->easy_setopt(curl, CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
+	api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->cafile != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
+		api->easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
 	if (req->capath != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAPATH, req->capath);
+		api->easy_setopt(curl, CURLOPT_CAPATH, req->capath);
 	if (req->pinned_pubkey != NULL)
-		curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, req->pinned_pubkey);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+		api->easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, req->pinned_pubkey);
+	api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+	api->easy_setopt(curl, CURLOPT_HEADERDATA, resp);
+	api->easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
+	api->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)req->max_body_bytes);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+	api->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+	api->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	if (req->form != NULL) {
 		/* Not copied by libcurl: the caller's buffer, wiped by the caller. */
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->form_len);
+		api->easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
+		api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->form_len);
 	}
 
-	rc = curl_easy_perform(curl);
+	rc = api->easy_perform(curl);
 	if (auth_header.data != NULL) {
 		explicit_bzero(auth_header.data, auth_len);
 		free(auth_header.data);
 	}
 
 	if (rc != CURLE_OK) {
-		transfer_failure(rc, errbuf, &sink, req, r);
-		curl_easy_cleanup(curl);
+		transfer_failure(api, rc, errbuf, &sink, req, r);
+		api->easy_cleanup(curl);
 		oa_http_response_free(resp);
 		return r->status;
 	}
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
+	api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (api->easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
 	    content_type != NULL) {
 		resp->content_type = strdup(content_type);
 		if (resp->content_type == NULL) {
-			curl_easy_cleanup(curl);
+			api->easy_cleanup(curl);
 			oa_http_response_free(resp);
 			return oa_fail(r, OA_INTERNAL, "out of memory");
 		}
@@ -229,12 +219,12 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	if (resp->body == NULL) {
 		resp->body = calloc(1, 1);
 		if (resp->body == NULL) {
-			curl_easy_cleanup(curl);
+			api->easy_cleanup(curl);
 			oa_http_response_free(resp);
 			return oa_fail(r, OA_INTERNAL, "out of memory");
 		}
 	}
-	curl_easy_cleanup(curl);
+	api->easy_cleanup(curl);
 	return OA_OK;
 }
 

@@ -8,10 +8,13 @@
  *               [--pause SECONDS] [--switch-user USER]
  *
  * --pause waits between the two calls; --switch-user changes PAM_USER
- * between them, as a misbehaving stacked module could.
+ * between them, as a misbehaving stacked module could.  --report-libcurl
+ * prints whether libcurl ended up mapped into the process (a login answered
+ * from the cache must not load it).
  * Without --token-file the conversation fails, as libpq does when the
  * client has no password to send. */
 #include <security/pam_appl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +81,20 @@ code_name(int rc)
 	return "PAM_OTHER";
 }
 
+static bool
+libcurl_mapped(void)
+{
+	char line[4096];
+	bool found = false;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	while (maps != NULL && fgets(line, sizeof(line), maps) != NULL)
+		found = found || strstr(line, "/libcurl") != NULL;
+	if (maps != NULL)
+		fclose(maps);
+	return found;
+}
+
 static char *
 read_file(const char *path)
 {
@@ -107,7 +124,7 @@ main(int argc, char **argv)
 	const char *confdir = NULL, *service = NULL, *user = NULL;
 	const char *token_file = NULL, *rhost = NULL, *switch_user = NULL;
 	unsigned pause_seconds = 0;
-	int acct_only = 0;
+	int acct_only = 0, report_libcurl = 0;
 	long repeat = 1;
 	struct conv_data data = { NULL };
 	char *token = NULL;
@@ -118,6 +135,10 @@ main(int argc, char **argv)
 
 		if (strcmp(a, "--acct-only") == 0) {
 			acct_only = 1;
+			continue;
+		}
+		if (strcmp(a, "--report-libcurl") == 0) {
+			report_libcurl = 1;
 			continue;
 		}
 		if (v == NULL) {
@@ -189,6 +210,8 @@ main(int argc, char **argv)
 		}
 		pam_end(pamh, rc);
 	}
+	if (report_libcurl)
+		printf("libcurl: %s\n", libcurl_mapped() ? "mapped" : "not mapped");
 	free(token);
 	return 0;
 }

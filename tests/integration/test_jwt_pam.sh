@@ -49,6 +49,9 @@ expect "an array aud containing db logs in" "$GRANTED" jwt alice "$WORK/alice_ma
 check "from the cache: no discovery or JWKS request" \
 	test "$(stat_of discovery)" = "$d1" -a "$(stat_of jwks)" = "$j1"
 check "and no userinfo request" test "$(stat_of userinfo)" = "$u1"
+service jwt_keys_only $COMMON cache_dir=$CACHE cache_ttl=0
+expect "JWT with cached keys (no remembered verdict) does not map libcurl" \
+	"$GRANTED"$'\nlibcurl: not mapped' jwt_keys_only alice "$WORK/alice" --report-libcurl
 expect "PS256 token logs in" "$GRANTED" jwt alice "$WORK/alice_ps"
 expect "ES256 token logs in" "$GRANTED" jwt alice "$WORK/alice_es"
 expect "EdDSA token logs in" "$GRANTED" jwt alice "$WORK/alice_ed"

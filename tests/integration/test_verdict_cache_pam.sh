@@ -30,6 +30,13 @@ check_log "with the usual reason" 'claim "preferred_username" is "alice", not th
 expect "another configuration does not use the entry" "$GRANTED" cached_other alice "$WORK/alice"
 check "it asked the issuer" test "$(stat_of userinfo)" -eq $((u0 + 2))
 
+# libcurl is loaded only when the network is needed.
+mint "$WORK/alice3" username=alice
+expect "a login that asks the issuer loads libcurl" "$GRANTED"$'\nlibcurl: mapped' \
+	cached alice "$WORK/alice3" --report-libcurl
+expect "a login answered from the cache does not map libcurl" "$GRANTED"$'\nlibcurl: not mapped' \
+	cached alice "$WORK/alice3" --report-libcurl
+
 u1=$(stat_of userinfo)
 expect "a refused token is refused" "$DENIED" brief alice "$WORK/garbage"
 expect "and refused again without a request" "$DENIED" brief alice "$WORK/garbage"
