@@ -153,9 +153,7 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 	     oa_claims_check_required(claims, cfg->required, cfg->n_required, r) == OA_OK &&
 	     oa_policy_check(&cfg->policy, claims, r) == OA_OK;
 	json_decref(claims);
-	if (!ok)
-		return false;
-	return true;
+	return ok;
 }
 
 enum oa_status
