@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Local token issuer for pam_oauth2 integration tests.
 //
-//   node tests/issuer/issuer.mjs --state-file PATH
+//   node tests/issuer/issuer.mjs --state-file PATH [--tls-dir DIR]
 //
 // Starts, on 127.0.0.1 with OS-chosen ports:
 //   * the oauth2-mock-server OAuth2 service whose token and userinfo endpoints
@@ -18,7 +18,12 @@
 //     variants, misbehaving introspection endpoints (/introspect/...) and the
 //     control endpoints /__mint, /__mint_opaque, /__rotate, /__jwks_max_age
 //     and /__stats.
-// When both listen, PATH is written atomically (PATH.tmp + rename) as JSON.
+//   * the OAuth2 service again on 127.0.0.2 (where the faults server's
+//     /moved points: no client should ever get there);
+//   * with --tls-dir, the OAuth2 service over HTTPS three times, with
+//     DIR/server.pem (good), DIR/wronghost.pem (another host name) and
+//     DIR/selfsigned.pem (unknown CA), each with its .key.
+// When all listen, PATH is written atomically (PATH.tmp + rename) as JSON.
 // SIGTERM/SIGINT close both servers and exit 0. Errors go to stderr; tokens
 // are never printed.
 
