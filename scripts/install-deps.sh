@@ -9,7 +9,7 @@ packages=(
 	libpam0g-dev libcurl4-openssl-dev libjansson-dev libssl-dev
 	libcmocka-dev
 	postgresql postgresql-client
-	nodejs curl ca-certificates
+	nodejs curl ca-certificates openssl time
 )
 
 missing=()

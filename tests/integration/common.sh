@@ -32,8 +32,9 @@ wait_for_file() {
 }
 
 # --- the issuer ------------------------------------------------------------
+# start_issuer [issuer.mjs options, e.g. --tls-dir DIR]
 start_issuer() {
-	node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer.json" 2>"$WORK/issuer.err" &
+	node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer.json" "$@" 2>"$WORK/issuer.err" &
 	ISSUER_PID=$!
 	on_exit "kill $ISSUER_PID"
 	wait_for_file "$WORK/issuer.json" 20 || bail "the test issuer did not start: $(cat "$WORK/issuer.err")"

@@ -119,12 +119,14 @@ service() {
 
 # expect DESCRIPTION EXPECTED SERVICE USER TOKEN_FILE [harness options]: one
 # login through the harness; EXPECTED is its output.  A non-zero exit is a
-# crash or a sanitizer report, whatever was printed.
+# crash or a sanitizer report, whatever was printed.  HARNESS_WRAP, if set,
+# is a command the harness runs under (e.g. /usr/bin/time -o FILE -f %M).
+HARNESS_WRAP=()
 expect() {
 	local desc=$1 want=$2 svc=$3 user=$4 token=$5 got rc
 	shift 5
 	log_mark
-	got=$("$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
+	got=$("${HARNESS_WRAP[@]}" "$PAM_HARNESS" --confdir "$WORK/pam.d" --service "$svc" --user "$user" \
 		${token:+--token-file "$token"} "$@" 2>"$WORK/harness.err")
 	rc=$?
 	if [ "$got" = "$want" ] && [ "$rc" -eq 0 ]; then
@@ -137,8 +139,75 @@ expect() {
 	fi
 }
 
+# timed COMMAND...: runs COMMAND in this shell; ELAPSED_MS is how long it took.
+timed() {
+	local start rc
+	start=$(date +%s%N)
+	"$@"
+	rc=$?
+	ELAPSED_MS=$((($(date +%s%N) - start) / 1000000))
+	return $rc
+}
+
+# fault_case PATH DESCRIPTION REASON [options...]: the faults server's PATH
+# as userinfo endpoint gives PAM_AUTHINFO_UNAVAIL, with REASON in the log;
+# ELAPSED_MS is how long the login took.
+fault_case() {
+	local path=$1 desc=$2 reason=$3
+	shift 3
+	service fault "userinfo=$FAULTS/$path" username_claim=preferred_username "$@"
+	timed expect "$desc: PAM_AUTHINFO_UNAVAIL" "$UNAVAILABLE" fault alice "$WORK/alice"
+	check_log "$desc: the log says why" "$reason"
+}
+
+# timeout_case PATH DESCRIPTION: with timeout=2 the login gives up on the
+# faults server's PATH within a second of 2 s.
+timeout_case() {
+	fault_case "$1" "$2" "reason: issuer did not answer within 2s" timeout=2 connect_timeout=1
+	check "$2: timeout=2 is honoured (gave up after ${ELAPSED_MS} ms)" \
+		test "$ELAPSED_MS" -ge 1900 -a "$ELAPSED_MS" -lt 3000
+}
+
 # stat_of FIELD: one of the issuer's request counters.
 stat_of() {
 	curl -s "$FAULTS/__stats" | node -e \
 		"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)['$1']))"
+}
+
+# --- TLS ----------------------------------------------------------------------
+# make_test_certs DIR: with the openssl CLI, the files `issuer.mjs --tls-dir`
+# expects: ca.pem (a test CA), server.pem/.key (signed by it, for 127.0.0.1
+# and localhost), wronghost.pem/.key (signed by it, for other.example only),
+# selfsigned.pem/.key (right names, unknown CA); capath/ (ca.pem, hashed);
+# server.pin and wrong.pin (sha256//BASE64 of a public key, for pinned_pubkey=).
+make_test_certs() {
+	local d=$1 name
+	mkdir -p "$d/capath"
+	(
+		set -e
+		cd "$d"
+		newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+		newkey ca.key
+		openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj "/CN=pam_oauth2 test CA" \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+		for name in server:IP:127.0.0.1,DNS:localhost wronghost:DNS:other.example; do
+			newkey "${name%%:*}.key"
+			openssl req -new -key "${name%%:*}.key" -subj "/CN=${name%%:*}" -out "${name%%:*}.csr"
+			printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+				"${name#*:}" >"${name%%:*}.ext"
+			openssl x509 -req -in "${name%%:*}.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+				-days 2 -extfile "${name%%:*}.ext" -out "${name%%:*}.pem"
+		done
+		newkey selfsigned.key
+		openssl req -x509 -new -key selfsigned.key -out selfsigned.pem -days 2 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1,DNS:localhost
+		cp ca.pem capath/
+		openssl rehash capath
+		for name in server wronghost; do
+			printf 'sha256//%s\n' "$(openssl pkey -in "$name.key" -pubout -outform der |
+				openssl dgst -sha256 -binary | base64)" >"$name.pin"
+		done
+		mv wronghost.pin wrong.pin
+		chmod a+r ./*.pem capath/*
+	) >"$WORK/openssl.log" 2>&1 || bail "could not make test certificates: $(tail -n 5 "$WORK/openssl.log")"
 }

@@ -62,6 +62,33 @@ pg_login() {
 		-qAt -c "$3" 2>&1
 }
 
+# expect_login DESCRIPTION USER TOKEN_FILE SQL EXPECTED_OUTPUT (TAP tests,
+# with lib.sh)
+expect_login() {
+	local got
+	log_mark
+	got=$(pg_login "$2" "$3" "$4")
+	if [ "$got" = "$5" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $5"
+		diag "got:      $got"
+	fi
+}
+
+# expect_refused DESCRIPTION USER TOKEN_FILE
+expect_refused() {
+	local got
+	log_mark
+	got=$(pg_login "$2" "$3" "SELECT 'logged in as ' || current_user")
+	case "$got" in
+	*"logged in as"*) not_ok "$1"; diag "got: $got" ;;
+	*"authentication failed"* | *"no password supplied"*) ok "$1" ;;
+	*) not_ok "$1"; diag "unexpected failure: $got" ;;
+	esac
+}
+
 # The demo's and the test's data: each user may only see their own rows.
 pg_create_rls_table() {
 	pg_admin "

@@ -59,32 +59,6 @@ printf 'this-is-not-a-token' >"$WORK/garbage"
 : >"$WORK/empty"
 head -c 17000 /dev/zero | tr '\0' 'a' >"$WORK/oversize"
 
-# expect_login DESCRIPTION USER TOKEN_FILE SQL EXPECTED_OUTPUT
-expect_login() {
-	local got
-	log_mark
-	got=$(pg_login "$2" "$3" "$4")
-	if [ "$got" = "$5" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diag "expected: $5"
-		diag "got:      $got"
-	fi
-}
-
-# expect_refused DESCRIPTION USER TOKEN_FILE
-expect_refused() {
-	local got
-	log_mark
-	got=$(pg_login "$2" "$3" "SELECT 'logged in as ' || current_user")
-	case "$got" in
-	*"logged in as"*) not_ok "$1"; diag "got: $got" ;;
-	*"authentication failed"* | *"no password supplied"*) ok "$1" ;;
-	*) not_ok "$1"; diag "unexpected failure: $got" ;;
-	esac
-}
-
 expect_login "alice's token logs in as alice" alice "$WORK/alice" "SELECT current_user" alice
 check_log "the granted login is logged under the service" \
 	"pam_oauth2($svc:auth): auth granted: user=\"alice\" rhost=127.0.0.1 method=userinfo issuer=127.0.0.1"

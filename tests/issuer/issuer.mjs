@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Local token issuer for pam_oauth2 integration tests.
 //
-//   node tests/issuer/issuer.mjs --state-file PATH
+//   node tests/issuer/issuer.mjs --state-file PATH [--tls-dir DIR]
 //
 // Starts, on 127.0.0.1 with OS-chosen ports:
 //   * the oauth2-mock-server OAuth2 service whose token and userinfo endpoints
@@ -18,11 +18,17 @@
 //     variants, misbehaving introspection endpoints (/introspect/...) and the
 //     control endpoints /__mint, /__mint_opaque, /__rotate, /__jwks_max_age
 //     and /__stats.
-// When both listen, PATH is written atomically (PATH.tmp + rename) as JSON.
+//   * the OAuth2 service again on 127.0.0.2 (where the faults server's
+//     /moved points: no client should ever get there);
+//   * with --tls-dir, the OAuth2 service over HTTPS three times, with
+//     DIR/server.pem (good), DIR/wronghost.pem (another host name) and
+//     DIR/selfsigned.pem (unknown CA), each with its .key.
+// When all listen, PATH is written atomically (PATH.tmp + rename) as JSON.
 // SIGTERM/SIGINT close both servers and exit 0. Errors go to stderr; tokens
 // are never printed.
 
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import {
   constants as cryptoConstants,
   createHash,
@@ -32,7 +38,8 @@ import {
   verify as cryptoVerify,
 } from 'node:crypto';
 import { AssertionError } from 'node:assert';
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OAuth2Issuer, OAuth2Service } from 'oauth2-mock-server';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -45,6 +52,20 @@ const MAX_PAD = 1024 * 1024; // refuse absurd pad= values (bytes)
 const MAX_HEADER_BYTES = 64 * 1024;
 const BIG_BODY_BYTES = 2 * 1024 * 1024; // /big body size
 const BIG_CHUNK = 64 * 1024;
+const HUGE_BODY_BYTES = 100 * 1000 * 1000; // /huge body size (100 MB)
+const DRIP_INTERVAL_MS = 200; // /drip: one byte this often
+const DRIP_MAX_BYTES = 3000; // /drip gives up after 10 minutes
+const DEEP_LEVELS = 100000; // /deep nesting depth
+const BIG_HEADER_BYTES = 1024 * 1024; // /bigheader header value
+// The second loopback host /moved points at (nothing the module may reach).
+const OTHER_HOST = '127.0.0.2';
+// Certificates in --tls-dir, made by the tests with the openssl CLI:
+// [listener, certificate file, key file]
+const TLS_LISTENERS = [
+  ['https', 'server.pem', 'server.key'], // signed by ca.pem, for 127.0.0.1 and localhost
+  ['https_wrong_host', 'wronghost.pem', 'wronghost.key'], // signed by ca.pem, for other.example only
+  ['https_unknown_ca', 'selfsigned.pem', 'selfsigned.key'], // self-signed, right names
+];
 const MAX_MINT_BODY = 1024 * 1024; // POST /__mint form body limit (bytes)
 const MAX_REL_SECONDS = 100 * 366 * 24 * 3600; // bound for nbf_in / iat_in
 const ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA']; // one current key each
@@ -68,13 +89,13 @@ function log(...args) {
 
 function parseCli() {
   const { values } = parseArgs({
-    options: { 'state-file': { type: 'string' } },
+    options: { 'state-file': { type: 'string' }, 'tls-dir': { type: 'string' } },
     strict: true,
   });
   if (!values['state-file']) {
-    throw new Error('usage: node issuer.mjs --state-file PATH');
+    throw new Error('usage: node issuer.mjs --state-file PATH [--tls-dir DIR]');
   }
-  return values['state-file'];
+  return { statePath: values['state-file'], tlsDir: values['tls-dir'] };
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -226,7 +247,16 @@ function applyTokenFields(header, payload, f) {
 // (a) OAuth2 server
 // ---------------------------------------------------------------------------
 
-const stats = { userinfo: 0, faults: 0, jwks: 0, discovery: 0, jku_trap: 0, introspect: 0 };
+const stats = {
+  userinfo: 0,
+  faults: 0,
+  jwks: 0,
+  discovery: 0,
+  jku_trap: 0,
+  introspect: 0,
+  other_host: 0, // requests to the 127.0.0.2 listener (where /moved points)
+  huge_bytes: 0, // body bytes /huge handed to its sockets, all requests together
+};
 let jwksMaxAge = null; // seconds for Cache-Control on GET /jwks, or null
 
 // This is what oauth2-mock-server's OAuth2Server does internally
@@ -587,12 +617,21 @@ function frontHandler(req, res) {
   service.requestHandler(req, res);
 }
 const oauthHttp = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, frontHandler);
+// The same service on another loopback address, only as the target of
+// /moved: a request here means a redirect was followed.
+const otherHostHttp = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  stats.other_host += 1;
+  frontHandler(req, res);
+});
+// The same service over TLS, one listener per certificate (with --tls-dir).
+const tlsServers = new Map(); // state-file prefix -> https.Server
 
 // ---------------------------------------------------------------------------
 // (b) faults server
 // ---------------------------------------------------------------------------
 
 let userinfoUrl; // filled in once the OAuth2 server listens
+let otherHostUserinfo; // http://127.0.0.2:<port>/userinfo, where /moved points
 
 function sendJson(res, status, obj) {
   const body = JSON.stringify(obj);
@@ -608,31 +647,76 @@ function sendRaw(res, status, contentType, body) {
   res.end(body);
 }
 
-// Streams {"preferred_username":"alice","pad":"xxx…"} of exactly
-// BIG_BODY_BYTES bytes, chunked, honouring back-pressure and client aborts.
-function sendBig(res) {
+// Streams {"preferred_username":"alice","pad":"xxx…"} of exactly `size`
+// bytes, honouring back-pressure and client aborts; chunked unless
+// contentLength. onBytes(n) is told of each piece handed to the socket.
+function sendBig(res, size = BIG_BODY_BYTES, { contentLength = false, onBytes = () => {} } = {}) {
   const head = '{"preferred_username":"alice","pad":"';
   const tail = '"}';
-  let remaining = BIG_BODY_BYTES - head.length - tail.length;
+  let remaining = size - head.length - tail.length;
   const chunk = Buffer.alloc(BIG_CHUNK, 'x');
   let aborted = false;
   res.on('close', () => {
     aborted = true;
   });
-  res.writeHead(200, { 'Content-Type': 'application/json' }); // chunked, no Content-Length
+  const headers = { 'Content-Type': 'application/json' };
+  if (contentLength) headers['Content-Length'] = size;
+  res.writeHead(200, headers);
   res.write(head);
+  onBytes(head.length);
   const pump = () => {
     while (!aborted && remaining > 0) {
       const n = Math.min(remaining, chunk.length);
       remaining -= n;
+      onBytes(n);
       if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
         res.once('drain', pump);
         return;
       }
     }
-    if (!aborted) res.end(tail);
+    if (!aborted) {
+      onBytes(tail.length);
+      res.end(tail);
+    }
   };
   pump();
+}
+
+// /drip: the headers at once, then a JSON object one byte per
+// DRIP_INTERVAL_MS, until the client leaves (or 10 minutes have passed).
+function sendDrip(res) {
+  const body = Buffer.from(`{"preferred_username":"alice","pad":"${'x'.repeat(DRIP_MAX_BYTES)}"}`);
+  let sent = 0;
+  res.writeHead(200, { 'Content-Type': 'application/json' }); // chunked
+  res.flushHeaders();
+  const timer = setInterval(() => {
+    if (sent >= body.length) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(body.subarray(sent, sent + 1));
+    sent += 1;
+  }, DRIP_INTERVAL_MS);
+  res.on('close', () => clearInterval(timer));
+}
+
+// /truncated: the start of a JSON object, then the connection is closed.
+// Default: Content-Length promises 100 bytes; ?chunked=1: a chunked body
+// without its last chunk.
+function sendTruncated(res, chunked) {
+  const part = '{"preferred_username":"al';
+  const headers = { 'Content-Type': 'application/json' };
+  if (!chunked) headers['Content-Length'] = 100;
+  res.writeHead(200, headers);
+  res.write(part, () => res.destroy());
+}
+
+// /deep: a JSON object holding DEEP_LEVELS nested arrays (?type=object:
+// nested objects), well under the 1 MiB cap.
+function deepJson(type) {
+  const [open, close] = type === 'object' ? ['{"a":', '}'] : ['[', ']'];
+  return `{"preferred_username":"alice","deep":${open.repeat(DEEP_LEVELS)}1${close.repeat(DEEP_LEVELS)}}`;
 }
 
 // Reads a request body (up to MAX_MINT_BODY bytes, else status 413).
@@ -948,6 +1032,34 @@ const faults = createServer((req, res) => {
     case '/big':
       sendBig(res);
       return;
+    case '/drip':
+      sendDrip(res);
+      return;
+    case '/truncated':
+      sendTruncated(res, url.searchParams.get('chunked') === '1');
+      return;
+    case '/deep':
+      sendRaw(res, 200, 'application/json', deepJson(url.searchParams.get('type')));
+      return;
+    case '/huge':
+      sendBig(res, HUGE_BODY_BYTES, {
+        contentLength: url.searchParams.get('length') === '1',
+        onBytes: (n) => {
+          stats.huge_bytes += n;
+        },
+      });
+      return;
+    case '/bigheader':
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'X-Big': 'b'.repeat(BIG_HEADER_BYTES),
+      });
+      res.end('{"preferred_username":"alice"}');
+      return;
+    case '/moved':
+      res.writeHead(301, { Location: otherHostUserinfo, 'Content-Length': 0 });
+      res.end();
+      return;
     case '/redirect':
       res.writeHead(302, { Location: userinfoUrl, 'Content-Length': 0 });
       res.end();
@@ -978,10 +1090,10 @@ faults.on('clientError', (err, socket) => {
 // (c) start, state file, shutdown
 // ---------------------------------------------------------------------------
 
-function listen(server) {
+function listen(server, host = HOST) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, HOST, () => {
+    server.listen(0, host, () => {
       server.off('error', reject);
       resolve(server.address().port);
     });
@@ -1005,20 +1117,18 @@ async function shutdown() {
   stopping = true;
   // Safety net: never hang on exit.
   setTimeout(() => process.exit(0), 3000).unref();
-  const closeFaults = new Promise((resolve) => {
-    faults.close(() => resolve());
-    faults.closeAllConnections(); // includes /hang sockets and /big streams
-  });
-  const closeOauth = new Promise((resolve) => {
-    oauthHttp.close(() => resolve());
-    oauthHttp.closeAllConnections();
-  });
-  await Promise.allSettled([closeFaults, closeOauth]);
+  const close = (server) =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // includes /hang sockets and /big streams
+    });
+  const closing = [faults, oauthHttp, otherHostHttp, ...tlsServers.values()].map(close);
+  await Promise.allSettled(closing);
   process.exit(0);
 }
 
 async function main() {
-  const statePath = parseCli();
+  const { statePath, tlsDir } = parseCli();
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
 
@@ -1033,6 +1143,25 @@ async function main() {
   issuer.url = `http://${HOST}:${oauthPort}`;
   const faultsPort = await listen(faults);
   faultsBase = `http://${HOST}:${faultsPort}`;
+  otherHostUserinfo = `http://${OTHER_HOST}:${await listen(otherHostHttp, OTHER_HOST)}/userinfo`;
+  const tlsState = {};
+  if (tlsDir !== undefined) {
+    for (const [name, cert, key] of TLS_LISTENERS) {
+      const server = createHttpsServer(
+        {
+          maxHeaderSize: MAX_HEADER_BYTES,
+          cert: readFileSync(join(tlsDir, cert)),
+          key: readFileSync(join(tlsDir, key)),
+        },
+        frontHandler,
+      );
+      server.on('tlsClientError', () => {}); // refused handshakes are the point
+      tlsServers.set(name, server);
+      const base = `https://${HOST}:${await listen(server)}`;
+      tlsState[`${name}_issuer`] = base;
+      tlsState[`${name}_userinfo`] = `${base}/userinfo`;
+    }
+  }
 
   // Take the endpoint URLs from the library's own discovery document. This
   // request is not one of the stats.discovery requests the tests count.
@@ -1052,6 +1181,8 @@ async function main() {
     pid: process.pid,
     jwks_uri: disco.jwks_uri,
     introspection_endpoint: disco.introspection_endpoint,
+    other_host_userinfo: otherHostUserinfo,
+    ...tlsState,
   });
 }
 
