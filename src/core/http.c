@@ -101,10 +101,29 @@ transfer_failure(const struct oa_curl_api *api, CURLcode rc, const char *detail,
 	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "issuer's TLS public key does not match pinned_pubkey=");
-	if (rc == CURLE_OPERATION_TIMEDOUT)
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
 		return oa_fail(r, OA_UNAVAILABLE, "issuer did not answer within %lds: %s",
 			       req->timeout_seconds, why);
-	return oa_fail(r, OA_UNAVAILABLE, "cannot reach issuer: %s", why);
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return oa_fail(r, OA_UNAVAILABLE, "cannot reach issuer: %s", why);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+		return oa_fail(r, OA_UNAVAILABLE, "TLS with the issuer failed: %s", why);
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		return oa_fail(r, OA_UNAVAILABLE, "issuer's answer was cut short: %s", why);
+	default:
+		return oa_fail(r, OA_UNAVAILABLE, "no usable answer from issuer: %s", why);
+	}
 }
 
 /* "Authorization: <scheme> <value>" in memory we own, so it can be wiped; a

@@ -17,13 +17,13 @@ mint "$WORK/alice" username=alice
 timeout_case drip "an answer dripping one byte every 200 ms"
 timeout_case hang "an issuer that never answers"
 fault_case truncated "a body shorter than its Content-Length" \
-	"reason: cannot reach issuer: transfer closed with 75 bytes remaining to read"
+	"reason: issuer's answer was cut short: transfer closed with 75 bytes remaining to read"
 fault_case "truncated?chunked=1" "a chunked body cut off" \
-	"reason: cannot reach issuer: transfer closed with outstanding read data remaining"
+	"reason: issuer's answer was cut short: transfer closed with outstanding read data remaining"
 fault_case deep "100000 nested arrays" "reason: issuer's answer is not valid JSON"
 fault_case "deep?type=object" "100000 nested objects" "reason: issuer's answer is not valid JSON"
 # libcurl refuses a header line over 100 KiB and says "Out of memory".
-fault_case bigheader "a 1 MB response header" "reason: cannot reach issuer: Out of memory"
+fault_case bigheader "a 1 MB response header" "reason: no usable answer from issuer: Out of memory"
 
 # --- a redirect to another host ---------------------------------------------------
 fault_case moved "a 301 to another host" "redirect (HTTP 301), which is not followed"

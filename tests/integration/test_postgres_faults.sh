@@ -34,7 +34,7 @@ f_deep|userinfo=$FAULTS/deep|issuer's answer is not valid JSON
 f_deepobj|userinfo=$FAULTS/deep?type=object|issuer's answer is not valid JSON
 f_big|userinfo=$FAULTS/big|issuer's answer is over 1048576 bytes
 f_huge|userinfo=$FAULTS/huge|issuer's answer is over 1048576 bytes
-f_bigheader|userinfo=$FAULTS/bigheader|cannot reach issuer
+f_bigheader|userinfo=$FAULTS/bigheader|no usable answer from issuer
 f_redirect|userinfo=$FAULTS/redirect|redirect (HTTP 302), which is not followed
 f_moved|userinfo=$FAULTS/moved|redirect (HTTP 301), which is not followed
 f_unknown_ca|userinfo=$(issuer_field https_unknown_ca_userinfo) cafile=$TLS/ca.pem|SSL certificate problem: self-signed certificate
