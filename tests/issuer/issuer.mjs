@@ -34,6 +34,7 @@ import {
   createHash,
   createPublicKey,
   randomBytes,
+  randomUUID,
   timingSafeEqual,
   verify as cryptoVerify,
 } from 'node:crypto';
@@ -216,6 +217,9 @@ function parseTokenFields(body) {
 // {typ: 'JWT', ...header, alg: <key's alg>}, so header members set to
 // undefined or deleted here are absent from the token.
 function applyTokenFields(header, payload, f) {
+  // Two tokens minted in the same second would otherwise be the same bytes,
+  // and the module's verdict cache would rightly treat them as one token.
+  payload.jti = randomUUID();
   if (f.username !== undefined) {
     payload.preferred_username = f.username;
     payload.sub = `id-${f.username}`;
