@@ -35,7 +35,8 @@ build_in() {
 }
 
 # private_syslog: in our own mount namespace, a tmpfs over /dev holding the
-# real /dev's entries (bound through a descriptor kept on the real one) and
+# real /dev's entries (bound through a descriptor kept on the real one;
+# --no-canonicalize, or mount would resolve it to the new /dev) and
 # a /dev/log that is our sink, writing to $WORK/syslog.txt.
 private_syslog() {
 	SYSLOG_FILE=$WORK/syslog.txt
@@ -56,11 +57,12 @@ private_syslog() {
 		if [ -L "$e" ]; then
 			ln -s "$(readlink "$e")" "/dev/$name"
 		elif [ -d "$e" ]; then
-			mkdir "/dev/$name" && mount --rbind "$e" "/dev/$name"
+			mkdir "/dev/$name" && mount --no-canonicalize --rbind "$e" "/dev/$name"
 		else
-			: >"/dev/$name" && mount --bind "$e" "/dev/$name"
-		fi
+			: >"/dev/$name" && mount --no-canonicalize --bind "$e" "/dev/$name"
+		fi || bail "cannot bind /dev/$name in the private /dev"
 	done
+	[ -c /dev/null ] || bail "the private /dev has no /dev/null device"
 	exec 9<&-
 	: >/dev/log && mount --bind "$WORK/syslog.sock" /dev/log || bail "cannot bind /dev/log"
 }
