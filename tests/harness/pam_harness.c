@@ -5,19 +5,31 @@
  *
  *   pam_harness --confdir DIR --service NAME --user USER
  *               [--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N]
- *               [--pause SECONDS] [--switch-user USER]
+ *               [--pause SECONDS] [--switch-user USER] [--check-fds]
+ *               [--report-libcurl]
  *
  * --pause waits between the two calls; --switch-user changes PAM_USER
  * between them, as a misbehaving stacked module could.  --report-libcurl
  * prints whether libcurl ended up mapped into the process (a login answered
  * from the cache must not load it).
+ * --repeat N runs pam_start .. pam_end N times in this one process, as a
+ * long-lived host does; the codes are printed for the first round only,
+ * then (for N > 1) one line per distinct outcome, in order of first
+ * appearance: "rounds: COUNT auth=CODE[ acct=CODE]".
+ * --check-fds counts the open descriptors before the first round and after
+ * the last, prints "fds: BEFORE -> AFTER" and exits 1 if AFTER > BEFORE.
+ * The host's syslog connection (a Unix datagram socket, which libc opens at
+ * the first message and keeps) is not counted.
  * Without --token-file the conversation fails, as libpq does when the
  * client has no password to send. */
 #include <security/pam_appl.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 struct conv_data {
@@ -118,14 +130,79 @@ read_file(const char *path)
 	return buf;
 }
 
+/* Whether FD is libc's syslog connection: a Unix datagram socket (the
+ * peer's name is the logger's, not necessarily /dev/log).  Neither the
+ * module nor libcurl opens one. */
+static int
+is_syslog_socket(int fd)
+{
+	struct sockaddr_un self;
+	socklen_t len = sizeof(self);
+	int type = 0;
+	socklen_t type_len = sizeof(type);
+
+	memset(&self, 0, sizeof(self));
+	return getsockname(fd, (struct sockaddr *)&self, &len) == 0 &&
+	       self.sun_family == AF_UNIX &&
+	       getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) == 0 &&
+	       type == SOCK_DGRAM;
+}
+
+/* Open descriptors of this process, less the one reading the directory
+ * and the syslog socket; -1 if /proc cannot be read. */
+static long
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	long n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		fd = atoi(e->d_name);
+		if (fd == dirfd(d) || is_syslog_socket(fd))
+			continue;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* One round's outcome ("auth=PAM_SUCCESS acct=PAM_SUCCESS") and how many
+ * rounds had it. */
+struct outcome {
+	int auth, acct; /* -1: not called */
+	long rounds;
+};
+
+static void
+tally(struct outcome *seen, size_t *n_seen, size_t cap, int auth, int acct)
+{
+	for (size_t i = 0; i < *n_seen; i++) {
+		if (seen[i].auth == auth && seen[i].acct == acct) {
+			seen[i].rounds++;
+			return;
+		}
+	}
+	if (*n_seen < cap)
+		seen[(*n_seen)++] = (struct outcome){ auth, acct, 1 };
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *confdir = NULL, *service = NULL, *user = NULL;
 	const char *token_file = NULL, *rhost = NULL, *switch_user = NULL;
 	unsigned pause_seconds = 0;
-	int acct_only = 0, report_libcurl = 0;
-	long repeat = 1;
+	int acct_only = 0, report_libcurl = 0, check_fds = 0, status = 0;
+	long repeat = 1, fds_before = -1;
+	struct outcome seen[64];
+	size_t n_seen = 0;
 	struct conv_data data = { NULL };
 	char *token = NULL;
 
@@ -139,6 +216,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--report-libcurl") == 0) {
 			report_libcurl = 1;
+			continue;
+		}
+		if (strcmp(a, "--check-fds") == 0) {
+			check_fds = 1;
 			continue;
 		}
 		if (v == NULL) {
@@ -170,7 +251,7 @@ main(int argc, char **argv)
 	if (service == NULL || user == NULL || repeat < 1) {
 		fprintf(stderr, "usage: pam_harness --confdir DIR --service NAME --user USER "
 				"[--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N] "
-				"[--pause SECONDS] [--switch-user USER]\n");
+				"[--pause SECONDS] [--switch-user USER] [--check-fds] [--report-libcurl]\n");
 		return 2;
 	}
 	if (token_file != NULL) {
@@ -181,11 +262,17 @@ main(int argc, char **argv)
 		}
 		data.token = token;
 	}
+	if (check_fds && (fds_before = count_fds()) < 0) {
+		perror("/proc/self/fd");
+		free(token);
+		return 2;
+	}
 
 	for (long n = 0; n < repeat; n++) {
 		struct pam_conv conv = { converse, &data };
 		pam_handle_t *pamh = NULL;
 		int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
+		int auth_rc = -1, acct_rc = -1;
 
 		if (rc != PAM_SUCCESS) {
 			printf("pam_start: %s\n", code_name(rc));
@@ -195,7 +282,7 @@ main(int argc, char **argv)
 		if (rhost != NULL)
 			pam_set_item(pamh, PAM_RHOST, rhost);
 		if (!acct_only) {
-			rc = pam_authenticate(pamh, 0);
+			rc = auth_rc = pam_authenticate(pamh, 0);
 			if (n == 0)
 				printf("pam_authenticate: %s\n", code_name(rc));
 		}
@@ -204,14 +291,32 @@ main(int argc, char **argv)
 				sleep(pause_seconds);
 			if (switch_user != NULL)
 				pam_set_item(pamh, PAM_USER, switch_user);
-			rc = pam_acct_mgmt(pamh, 0);
+			rc = acct_rc = pam_acct_mgmt(pamh, 0);
 			if (n == 0)
 				printf("pam_acct_mgmt: %s\n", code_name(rc));
 		}
 		pam_end(pamh, rc);
+		tally(seen, &n_seen, sizeof(seen) / sizeof(seen[0]), auth_rc, acct_rc);
 	}
 	if (report_libcurl)
 		printf("libcurl: %s\n", libcurl_mapped() ? "mapped" : "not mapped");
 	free(token);
-	return 0;
+	if (repeat > 1) {
+		for (size_t i = 0; i < n_seen; i++) {
+			printf("rounds: %ld", seen[i].rounds);
+			if (seen[i].auth >= 0)
+				printf(" auth=%s", code_name(seen[i].auth));
+			if (seen[i].acct >= 0)
+				printf(" acct=%s", code_name(seen[i].acct));
+			printf("\n");
+		}
+	}
+	if (check_fds) {
+		long fds_after = count_fds();
+
+		printf("fds: %ld -> %ld\n", fds_before, fds_after);
+		if (fds_after < 0 || fds_after > fds_before)
+			status = 1;
+	}
+	return status;
 }
