@@ -8,6 +8,7 @@ packages=(
 	gcc pkg-config meson ninja-build
 	libpam0g-dev libcurl4-openssl-dev libjansson-dev libssl-dev
 	libcmocka-dev
+	clang libclang-rt-14-dev
 	postgresql postgresql-client
 	nodejs curl ca-certificates openssl time
 )

@@ -51,6 +51,15 @@ run_suite "release" build/release -Dwerror=true --
 run_suite "sanitizers" build/asan -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dbuildtype=debug -- --no-suite postgres
 
+# Fuzzing (scripts/fuzz.sh): every parser of untrusted bytes for 20 s under
+# ASan+UBSan; each target counts as one test, a crash, leak or hang fails it.
+mkdir -p build
+scripts/fuzz.sh 20 2>&1 | tee build/fuzz.log || status=1
+fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/fuzz.log)
+read -r fuzz_pass fuzz_fail <<<"${fuzz_counts:-0 1}"
+total_pass=$((total_pass + fuzz_pass))
+total_fail=$((total_fail + fuzz_fail))
+
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then
 	total_fail=1

@@ -102,5 +102,14 @@
 /* Longer identities are refused before any regex sees them: an e-mail
  * address is at most 254 bytes, and regexec time grows with the input. */
 #define OA_MAX_IDENTITY_BYTES 1024
+/* glibc's regcomp copies what a repetition applies to ("a+" is "aa*",
+ * "a{1,9}" nine copies, nested repetitions multiply), and the optional and
+ * looping copies cost it memory quadratically: "/c{1,2000}" takes about
+ * 32 MiB, "/c+++...+" with 23 '+' over 2 GiB.  usermap.c estimates each
+ * regex's cost in units of about 200 bytes (a copy of an atom is one unit;
+ * k optional copies of a part of u units add (u k)^2 / 25), and refuses the
+ * regex that takes the map's regexes together over this.  A thousand lines
+ * of forty plain atoms each stay well within it. */
+#define OA_MAX_USERMAP_REGEX_COST 100000
 
 #endif

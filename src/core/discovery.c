@@ -54,27 +54,34 @@ oa_discovery_endpoint(const json_t *doc, const char *name, const char **url,
 	return OA_OK;
 }
 
+enum oa_status
+oa_discovery_check_issuer(const json_t *doc, const char *issuer, const char *url,
+			  struct oa_result *r)
+{
+	const json_t *named = json_object_get(doc, "issuer");
+
+	/* Length first: json_string_value stops at an embedded NUL. */
+	if (!json_is_string(named) || json_string_length(named) != strlen(issuer) ||
+	    memcmp(json_string_value(named), issuer, strlen(issuer)) != 0)
+		return oa_fail(r, OA_UNAVAILABLE,
+			       "issuer metadata at %s names another issuer: discarded", url);
+	return OA_OK;
+}
+
 /* One candidate: fetched, and naming exactly our issuer.  *status is the
  * HTTP status, 0 when the issuer did not answer at all. */
 static enum oa_status
 fetch_one(struct oa_ctx *ctx, const char *url, json_t **doc, long *max_age,
 	  long *status, struct oa_result *r)
 {
-	const json_t *issuer;
-	const char *want = ctx->cfg->issuer;
-
 	oa_fetch_json(ctx, url, "issuer metadata", doc, max_age, status, r);
 	if (r->status != OA_OK)
 		return r->status;
-	issuer = json_object_get(*doc, "issuer");
-	if (!json_is_string(issuer) || json_string_length(issuer) != strlen(want) ||
-	    memcmp(json_string_value(issuer), want, strlen(want)) != 0) {
+	if (oa_discovery_check_issuer(*doc, ctx->cfg->issuer, url, r) != OA_OK) {
 		json_decref(*doc);
 		*doc = NULL;
-		return oa_fail(r, OA_UNAVAILABLE,
-			       "issuer metadata at %s names another issuer: discarded", url);
 	}
-	return OA_OK;
+	return r->status;
 }
 
 enum oa_status

@@ -15,6 +15,11 @@
 enum oa_status oa_discovery_get(struct oa_ctx *ctx, json_t **doc,
 				struct oa_result *r);
 
+/* OA_OK when the document's "issuer" is a string equal to `issuer` byte
+ * for byte; else OA_UNAVAILABLE naming `url`, where it came from. */
+enum oa_status oa_discovery_check_issuer(const json_t *doc, const char *issuer,
+					 const char *url, struct oa_result *r);
+
 /* An endpoint URL from the document (e.g. "jwks_uri"), checked against the
  * URL policy; borrowed from doc. */
 enum oa_status oa_discovery_endpoint(const json_t *doc, const char *name,

@@ -67,12 +67,14 @@ build_request(const struct oa_config *cfg, const struct oa_token *token,
 	return OA_OK;
 }
 
-static enum oa_status
-judge(struct oa_ctx *ctx, const struct oa_http_response *resp, json_t **claims,
-      long long *exp, struct oa_result *r)
+enum oa_status
+oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *resp,
+		    json_t **claims, long long *exp, struct oa_result *r)
 {
 	const json_t *active;
 
+	*claims = NULL;
+	*exp = -1;
 	if (resp->status == 401 || resp->status == 403)
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "introspection endpoint refused this module's client credentials "
@@ -123,7 +125,7 @@ oa_introspect(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 			req.auth_value_len = basic.len;
 		}
 		if (oa_http_request(&req, &resp, r) == OA_OK)
-			judge(ctx, &resp, claims, exp, r);
+			oa_introspect_judge(ctx, &resp, claims, exp, r);
 	}
 	oa_http_response_free(&resp);
 	oa_form_wipe(&body);

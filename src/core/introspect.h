@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "context.h"
+#include "http.h"
 #include "result.h"
 #include "token.h"
 
@@ -17,5 +18,13 @@
  * endpoint cannot be used (down, refuses our credentials, not JSON). */
 enum oa_status oa_introspect(struct oa_ctx *ctx, const struct oa_token *token,
 			     json_t **claims, long long *exp, struct oa_result *r);
+
+/* Judges one HTTP answer of the endpoint as oa_introspect does (same
+ * statuses, *claims and *exp); separate so the parsing of what the issuer
+ * sends can be tested and fuzzed without a network. */
+enum oa_status oa_introspect_judge(const struct oa_ctx *ctx,
+				   const struct oa_http_response *resp,
+				   json_t **claims, long long *exp,
+				   struct oa_result *r);
 
 #endif

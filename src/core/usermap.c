@@ -20,6 +20,8 @@
 #include "text.h"
 
 #define SHOWN_BYTES 96
+/* Groups nested in a username_map regex: far more than any identity needs. */
+#define REGEX_MAX_DEPTH 32
 
 struct entry {
 	unsigned line;
@@ -38,6 +40,7 @@ struct oa_usermap {
 	char *text;             /* the file, fields cut out with NULs */
 	struct entry *entries;
 	size_t n_entries;
+	size_t regex_cost; /* of the regexes so far, see bounds.h */
 };
 
 void
@@ -186,6 +189,189 @@ check_user(const char *where, const char *user, const struct entry *e,
 	return OA_OK;
 }
 
+/* Skips a bracket expression starting at p[0] == '['; its end, or the
+ * string's end when it is not closed (regcomp refuses that itself). */
+static const char *
+skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++)
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *close = p + 2;
+
+			while (*close != '\0' && !(close[0] == p[1] && close[1] == ']'))
+				close++;
+			if (*close == '\0')
+				return close;
+			p = close + 1;
+		}
+	return *p == ']' ? p + 1 : p;
+}
+
+/* Digits at *q, moved past; values over the cap stay over it without
+ * overflowing. */
+static size_t
+capped_number(const char **q)
+{
+	size_t v = 0;
+
+	for (; **q >= '0' && **q <= '9'; (*q)++)
+		if (v <= OA_MAX_USERMAP_REGEX_COST)
+			v = v * 10 + (size_t)(**q - '0');
+	return v;
+}
+
+/* A repetition as glibc expands it: `copies` of what it applies to, the
+ * last `optional` of them optional or looping, at least `min` required. */
+struct repetition {
+	size_t copies, optional, min;
+};
+
+/* The repetition at *p, moved past; false when *p is not one ("{"
+ * without a valid interval is left to regcomp). */
+static bool
+repetition(const char **p, struct repetition *rep)
+{
+	const char *q = *p + 1;
+	size_t m, n;
+	bool has_m;
+
+	if (**p == '*' || **p == '?' || **p == '+') {
+		rep->copies = **p == '+' ? 2 : 1;
+		rep->optional = 1;
+		rep->min = **p == '+' ? 1 : 0;
+		*p = q;
+		return true;
+	}
+	if (**p != '{')
+		return false;
+	has_m = *q >= '0' && *q <= '9';
+	m = capped_number(&q);
+	n = m;
+	rep->optional = 0;
+	if (*q == ',') {
+		/* {m,} is m copies and a star; {m,n} and glibc's {,n}, n
+		 * copies, the last n - m optional. */
+		q++;
+		n = *q >= '0' && *q <= '9' ? capped_number(&q) : m + 1;
+		rep->optional = n > m ? n - m : 1;
+	} else if (!has_m) {
+		return false;
+	}
+	if (*q != '}')
+		return false;
+	*p = q + 1;
+	rep->copies = m > n ? m : n > 0 ? n : 1;
+	rep->min = m;
+	return true;
+}
+
+/* Atoms that match an empty string: anchors and glibc's word boundaries. */
+static bool
+zero_width(const char *p)
+{
+	return *p == '^' || *p == '$' ||
+	       (p[0] == '\\' && p[1] != '\0' && strchr("bB<>`'", p[1]) != NULL);
+}
+
+enum regex_verdict {
+	REGEX_OK,
+	REGEX_TOO_COSTLY,
+	/* "a**", "a+*", "a{2}?": POSIX leaves two repetitions in a row
+	 * undefined (XBD 9.4.6), and glibc's regcomp takes time exponential in
+	 * how many are stacked. */
+	REGEX_STACKED,
+	/* "(a*)+", "(|a){2}": copies of something that can match nothing make
+	 * glibc's regcomp exponential in the nesting (and overflow its stack
+	 * at 14 levels of "{2}"); "*" means the same and is cheap. */
+	REGEX_EMPTY_REPEATED
+};
+
+/* What regex_check keeps of each open group. */
+struct regex_group {
+	size_t cost;       /* of its atoms so far, copies counted */
+	bool before_empty; /* the pieces of this alternative before the last
+			      can all match nothing */
+	bool alt_empty;    /* an earlier alternative can match nothing */
+};
+
+/* Checks a pattern before regcomp sees it; *cost is what bounds.h
+ * estimates, capped just over OA_MAX_USERMAP_REGEX_COST. */
+static enum regex_verdict
+regex_check(const char *pattern, size_t *cost)
+{
+	const size_t over = OA_MAX_USERMAP_REGEX_COST + 1;
+	struct regex_group g[REGEX_MAX_DEPTH + 1];
+	/* `last`: the atom or group a repetition would apply to, its cost
+	 * and whether it can match nothing (nothing there is "empty"). */
+	size_t depth = 0, last = 0, quadratic = 0;
+	bool last_empty = true, repeated = false;
+	const char *p = pattern;
+
+	g[0] = (struct regex_group){ .before_empty = true };
+	*cost = over;
+	while (*p != '\0') {
+		bool was_repeated = repeated;
+		struct repetition rep;
+
+		repeated = repetition(&p, &rep);
+		if (repeated) {
+			size_t looped = last * rep.optional;
+
+			if (was_repeated)
+				return REGEX_STACKED;
+			if (last_empty && rep.copies > 1)
+				return REGEX_EMPTY_REPEATED;
+			/* Past this the square alone is over the cap. */
+			if (looped > 1600)
+				return REGEX_TOO_COSTLY;
+			quadratic += looped * looped / 25;
+			/* The last atom or group, counted once, now counts
+			 * `copies` times. */
+			g[depth].cost += last * (rep.copies - 1);
+			last *= rep.copies;
+			last_empty = last_empty || rep.min == 0;
+		} else if (*p == '(') {
+			if (depth == REGEX_MAX_DEPTH)
+				return REGEX_TOO_COSTLY;
+			g[depth].before_empty = g[depth].before_empty && last_empty;
+			g[++depth] = (struct regex_group){ .before_empty = true };
+			last = 0;
+			last_empty = true;
+			p++;
+		} else if (*p == ')' && depth > 0) {
+			bool empty = g[depth].alt_empty || (g[depth].before_empty && last_empty);
+
+			last = g[depth].cost > 0 ? g[depth].cost : 1;
+			g[--depth].cost += last;
+			last_empty = empty;
+			p++;
+		} else if (*p == '|') {
+			g[depth].alt_empty = g[depth].alt_empty ||
+					     (g[depth].before_empty && last_empty);
+			g[depth].before_empty = true;
+			last = 0;
+			last_empty = true;
+			p++;
+		} else {
+			g[depth].before_empty = g[depth].before_empty && last_empty;
+			last_empty = zero_width(p);
+			p = *p == '[' ? skip_bracket(p) : p + (p[0] == '\\' && p[1] != '\0' ? 2 : 1);
+			last = 1;
+			g[depth].cost += 1;
+		}
+		/* Totals only grow, and an inner one is part of the outer. */
+		if (g[depth].cost + quadratic >= over || last >= over)
+			return REGEX_TOO_COSTLY;
+	}
+	*cost = g[0].cost + quadratic;
+	return *cost > OA_MAX_USERMAP_REGEX_COST ? REGEX_TOO_COSTLY : REGEX_OK;
+}
+
 static enum oa_status
 compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 		 struct oa_result *r)
@@ -193,6 +379,7 @@ compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 	const char *pattern = e->identity + 1;
 	char error[128];
 	locale_t old;
+	size_t cost;
 	int rc;
 
 	if (*pattern == '\0')
@@ -207,6 +394,24 @@ compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 				       where);
 		p++;
 	}
+	switch (regex_check(pattern, &cost)) {
+	case REGEX_STACKED:
+		return oa_fail(r, OA_CONFIG,
+			       "%s: two repetitions in a row in the regex (such as \"a**\" or "
+			       "\".*?\"): undefined in POSIX regexes", where);
+	case REGEX_EMPTY_REPEATED:
+		return oa_fail(r, OA_CONFIG,
+			       "%s: \"+\" or a count {m,n} on a part of the regex that can match "
+			       "nothing (such as \"(a*)+\"): write \"*\" instead", where);
+	case REGEX_TOO_COSTLY:
+	case REGEX_OK:
+		break;
+	}
+	if (cost > OA_MAX_USERMAP_REGEX_COST - m->regex_cost)
+		return oa_fail(r, OA_CONFIG,
+			       "%s: regex too complex: its repetitions would take the map's "
+			       "regexes over %d units of regcomp work", where,
+			       OA_MAX_USERMAP_REGEX_COST);
 	old = uselocale(m->c_locale);
 	rc = regcomp(&e->re, pattern, REG_EXTENDED | (m->casefold ? REG_ICASE : 0));
 	if (rc != 0)
@@ -214,6 +419,7 @@ compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 	uselocale(old);
 	if (rc != 0)
 		return oa_fail(r, OA_CONFIG, "%s: bad regex: %s", where, error);
+	m->regex_cost += cost;
 	e->is_regex = true;
 	return OA_OK;
 }

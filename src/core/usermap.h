@@ -10,8 +10,9 @@
  * when it starts with '/', the rest is a POSIX extended regular expression
  * that must match the whole identity; then "\1" in PAM_USER stands for its
  * first group.  Regexes run on bytes in the C locale, so a pattern means the
- * same in sshd and in a postgres backend.  PAM_USER is compared byte for
- * byte with the PAM user.
+ * same in sshd and in a postgres backend.  Regexes glibc would take
+ * gigabytes or minutes to compile are refused (see regex_check in
+ * usermap.c).  PAM_USER is compared byte for byte with the PAM user.
  *
  * The file grants logins: it must be a regular file owned by root or the
  * effective user and not writable by group or others. */

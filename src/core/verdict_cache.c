@@ -45,27 +45,14 @@ oa_remembered_clear(struct oa_remembered_verdict *v)
 }
 
 void
-oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
-			struct oa_remembered_verdict *out)
+oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
+			     struct oa_remembered_verdict *out)
 {
-	char key[65], *value = NULL;
-	size_t len = 0;
-	bool found = false;
-	struct oa_result r;
 	json_t *doc, *ok, *method, *exp;
 
 	memset(out, 0, sizeof(*out));
 	out->exp = -1;
-	if (!entry_key(ctx, token, key))
-		return;
-	oa_result_init(&r);
-	if (oa_cache_get(ctx->cache, VERDICT_NS, key, ctx->now, &value, &len, NULL, &found, &r) != OA_OK ||
-	    !found) {
-		free(value);
-		return;
-	}
 	doc = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
-	free(value);
 	ok = json_object_get(doc, "ok");
 	method = json_object_get(doc, "method");
 	exp = json_object_get(doc, "exp");
@@ -76,7 +63,7 @@ oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
 	snprintf(out->method, sizeof(out->method), "%s", json_string_value(method));
 	out->exp = json_integer_value(exp);
 	if (json_is_true(ok) && json_is_object(json_object_get(doc, "claims")) &&
-	    (out->exp < 0 || ctx->now < out->exp)) {
+	    (out->exp < 0 || now < out->exp)) {
 		out->what = OA_REMEMBERED_VALID;
 		out->claims = json_incref(json_object_get(doc, "claims"));
 	} else if (json_is_false(ok) && json_is_string(json_object_get(doc, "reason"))) {
@@ -85,6 +72,26 @@ oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
 			 json_string_value(json_object_get(doc, "reason")));
 	}
 	json_decref(doc);
+}
+
+void
+oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
+			struct oa_remembered_verdict *out)
+{
+	char key[65], *value = NULL;
+	size_t len = 0;
+	bool found = false;
+	struct oa_result r;
+
+	memset(out, 0, sizeof(*out));
+	out->exp = -1;
+	if (!entry_key(ctx, token, key))
+		return;
+	oa_result_init(&r);
+	if (oa_cache_get(ctx->cache, VERDICT_NS, key, ctx->now, &value, &len, NULL, &found, &r) == OA_OK &&
+	    found)
+		oa_verdict_cache_parse_entry(value, len, ctx->now, out);
+	free(value);
 }
 
 static void

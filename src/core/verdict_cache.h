@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "context.h"
 #include "token.h"
@@ -34,6 +35,11 @@ void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *tok
 /* Remembers a token the check refused, for negative_cache_ttl=. */
 void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
 				    const char *method, const char *reason);
+
+/* Reads one entry's text (the cache has checked its digest, but any backend
+ * of the service user may have written it): anything malformed is nothing. */
+void oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
+				  struct oa_remembered_verdict *out);
 
 void oa_remembered_clear(struct oa_remembered_verdict *v);
 

@@ -211,6 +211,22 @@ test_usermap_comments_blank_lines_and_crlf_are_ignored(void **state)
 }
 
 static void
+test_usermap_regex_repetitions_within_bounds_load(void **state)
+{
+	struct oa_usermap *m;
+
+	m = load_ok(state, "/^([a-z0-9._%+-]{1,64})@example\\.com$ \\1\n"
+			   "/(x|y){1,500} ok\n/[[:alpha:]{}]+([0-9]{1,30}){1,30} ok\n"
+			   "/((((((((((c+)+)+)+)+)+)+)+)+)+) ok\n/a{2,}b{,3} ok\n"
+			   "/(d*)*(e?)?f(h|g)+ ok\n", false);
+	assert_true(maps(m, "carol@example.com", "carol"));
+	assert_true(maps(m, "xyx", "ok"));
+	assert_true(maps(m, "aab", "ok"));
+	assert_true(maps(m, "ddefg", "ok"));
+	oa_usermap_free(m);
+}
+
+static void
 test_usermap_load_errors_name_the_line(void **state)
 {
 	static const struct {
@@ -226,6 +242,25 @@ test_usermap_load_errors_name_the_line(void **state)
 		{ "/(a)(b) \\2\n", ":1: only \\1 may be used in the user name" },
 		{ "/(a)\\1 a\n", ":1: backreferences are not allowed in the regex" },
 		{ "a b\nc\vd e\n", ":2: control character 0x0b" },
+		/* found by fuzz_usermap: regcomp took over 2 GiB */
+		{ "/c+++++++++++++++++++++++ x\n", ":1: two repetitions in a row in the regex" },
+		{ "/^(min@exo**)**********+** x\n", ":1: two repetitions in a row in the regex" },
+		{ "/^(.*?)@example\\.com$ \\1\n", ":1: two repetitions in a row in the regex" },
+		{ "/a{2}{3} x\n", ":1: two repetitions in a row in the regex" },
+		{ "/((((((((((()+)+)+)+)+)+)+)+)+)+)+ x\n", ":1: \"+\" or a count {m,n} on a part" },
+		{ "/^([a-z]*)+@x$ \\1\n", ":1: \"+\" or a count {m,n} on a part" },
+		{ "/(a|b?){0,3} x\n", ":1: \"+\" or a count {m,n} on a part" },
+		{ "/(^)+ x\n", ":1: \"+\" or a count {m,n} on a part" },
+		{ "/(((a*){2}){2}){2} x\n", ":1: \"+\" or a count {m,n} on a part" },
+		{ "/(((((((((((((c+)+)+)+)+)+)+)+)+)+)+)+)+)+ x\n", ":1: regex too complex" },
+		{ "/(a{1000}){1000} x\n", ":1: regex too complex" },
+		{ "/c{1,5000} x\n", ":1: regex too complex" },
+		{ "/c{,5000} x\n", ":1: regex too complex" },
+		{ "/(x(y{2}){600}){100} x\n", ":1: regex too complex" },
+		/* the budget is the whole map's */
+		{ "/(x|y){1,700} a\n/(x|y){1,700} b\n", ":2: regex too complex" },
+		{ "/(((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))) a\n",
+		  ":1: regex too complex" },
 	};
 	struct oa_result r;
 
@@ -392,6 +427,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_usermap_literal_line_maps_identity_to_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usermap_regex_group_becomes_the_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usermap_regex_repetitions_within_bounds_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usermap_one_identity_may_log_in_as_several_roles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usermap_casefold_is_off_by_default_and_ascii_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usermap_comments_blank_lines_and_crlf_are_ignored, setup, teardown),

@@ -1,0 +1,83 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "introspect.h"
+
+#define NOW 1700000000LL
+
+static enum oa_status
+judge(long status, const char *body, json_t **claims, long long *exp,
+      struct oa_result *r)
+{
+	static const char *const args[] = {
+		"issuer=https://idp.example", "audience=db",
+		"jwks_uri=https://idp.example/keys",
+	};
+	struct oa_http_response resp = {
+		.status = status, .content_type = (char *)"application/json",
+		.body = (char *)body, .body_len = strlen(body),
+	};
+	struct oa_config cfg;
+	struct oa_ctx ctx;
+
+	oa_result_init(r);
+	assert_int_equal(oa_config_parse(3, args, &cfg, r), OA_OK);
+	oa_ctx_init(&ctx, &cfg, NULL);
+	ctx.now = NOW;
+	return oa_introspect_judge(&ctx, &resp, claims, exp, r);
+}
+
+static void
+test_introspect_judge_accepts_active_token(void **state)
+{
+	struct oa_result r;
+	json_t *claims;
+	long long exp;
+
+	(void)state;
+	assert_int_equal(judge(200, "{\"active\":true,\"iss\":\"https://idp.example\","
+			       "\"aud\":[\"db\"],\"exp\":1700000300}", &claims, &exp, &r), OA_OK);
+	assert_non_null(claims);
+	assert_int_equal(exp, 1700000300);
+	json_decref(claims);
+	assert_int_equal(judge(200, "{\"active\":true}", &claims, &exp, &r), OA_OK);
+	assert_int_equal(exp, -1);
+	json_decref(claims);
+}
+
+static void
+test_introspect_judge_refuses_what_is_not_active_true(void **state)
+{
+	static const char *const bodies[] = {
+		"{\"active\":false}", "{\"active\":\"true\"}", "{}",
+		"{\"active\":true,\"exp\":1699990000}",
+		"{\"active\":true,\"iss\":\"https://idp.example/\"}",
+		"{\"active\":true,\"aud\":\"other\"}",
+	};
+	struct oa_result r;
+	json_t *claims;
+	long long exp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		assert_int_equal(judge(200, bodies[i], &claims, &exp, &r), OA_REJECTED);
+		assert_null(claims);
+	}
+	assert_int_equal(judge(401, "{\"active\":true}", &claims, &exp, &r), OA_UNAVAILABLE);
+	assert_int_equal(judge(200, "[true]", &claims, &exp, &r), OA_UNAVAILABLE);
+	assert_null(claims);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_introspect_judge_accepts_active_token),
+		cmocka_unit_test(test_introspect_judge_refuses_what_is_not_active_true),
+	};
+	return cmocka_run_group_tests_name("introspect", tests, NULL, NULL);
+}
