@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Logins per second through a real PostgreSQL server, one method per role,
+# measured side by side: trust, scram-sha-256, pam with pam_permit.so (the
+# floor) and pam_oauth2 in each mode.  Every round runs every method once (in
+# an order that rotates from round to round, so a noisy neighbour spreads
+# over all of them); the table gives the median per method.  Not a test: it
+# asserts nothing, it prints tables.  Needs root, like the PostgreSQL tests.
+#
+#   bench/logins.sh [SECONDS_PER_ROUND [ROUNDS]]     defaults: 10 3 (~12 min)
+#   bench/logins.sh 2 1                              quick check (~1 min)
+set -euo pipefail
+SECONDS_PER_ROUND=${1:-10}
+ROUNDS=${2:-3}
+CLIENTS_LIST=${BENCH_CLIENTS:-"1 2"}
+ISSUER_REQUESTS=${BENCH_ISSUER_REQUESTS:-200}
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD_DIR:-$ROOT/build/bench}
+[ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
+ninja -C "$BUILD" >/dev/null
+
+ISSUER_DIR=$ROOT/tests/issuer
+. tests/integration/common.sh
+. tests/integration/pgcluster.sh
+[ "$(id -u)" -eq 0 ] || bail "run as root (it writes /etc/pam.d and runs PostgreSQL as postgres)"
+PGBENCH=$PG_BINDIR/pgbench
+[ -x "$PGBENCH" ] || bail "pgbench not found in $PG_BINDIR"
+
+start_issuer
+ISSUER=$(issuer_field issuer)
+INTROSPECT=$(issuer_field introspection_endpoint)
+# The module logs every decision; give it a syslog to talk to, as a real
+# host has, so that cost is counted.
+if [ ! -S /dev/log ]; then
+	"$BUILD/tests/harness/syslog_sink" /dev/log "$WORK/syslog.txt" &
+	on_exit "kill $!; rm -f /dev/log"
+fi
+install_module "$BUILD"
+
+printf 's3cret-for-tests\n' >"$WORK/client.secret"
+chown root:postgres "$WORK/client.secret"
+chmod 640 "$WORK/client.secret"
+install -d -m 700 -o postgres "$WORK/cache"
+
+# method -> the pam.d auth line's arguments (empty for non-PAM methods)
+svc=pam_oauth2_bench_$$
+UI="userinfo=$USERINFO username_claim=preferred_username"
+IN="introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username"
+JWT="issuer=$ISSUER audience=postgres username_claim=preferred_username"
+CACHE="cache_dir=$WORK/cache"
+METHODS=(trust scram pam_permit userinfo_cold userinfo_cached introspect_cold introspect_cached
+	jwt_cold_keys jwt_cached_keys jwt_cached_verdict)
+declare -A ARGS=(
+	[userinfo_cold]="$UI cache=off"
+	[userinfo_cached]="$UI $CACHE"
+	[introspect_cold]="$IN cache=off"
+	[introspect_cached]="$IN $CACHE"
+	[jwt_cold_keys]="$JWT cache=off"
+	[jwt_cached_keys]="$JWT $CACHE cache_ttl=0"
+	[jwt_cached_verdict]="$JWT $CACHE"
+)
+
+hba=""
+for m in "${METHODS[@]}"; do
+	role=b_$m
+	case $m in
+	trust) hba+="host all $role 127.0.0.1/32 trust"$'\n' ;;
+	scram) hba+="host all $role 127.0.0.1/32 scram-sha-256"$'\n' ;;
+	pam_permit)
+		pam_service "${svc}_$m" "auth    required pam_permit.so
+account required pam_permit.so"
+		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
+	*)
+		pam_service "${svc}_$m" "auth    required $MODULE ${ARGS[$m]}
+account required $MODULE"
+		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
+	esac
+done
+pg_start "$hba"
+# Connection logging would add two log lines to every login of every method.
+pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
+
+# The password each role's clients send.
+for m in "${METHODS[@]}"; do
+	role=b_$m
+	pg_admin "CREATE ROLE $role LOGIN" || bail "could not create $role"
+	case $m in
+	trust | pam_permit) printf 'unused' >"$WORK/pw_$m" ;;
+	scram)
+		printf 'bench-password-%s' "$$" >"$WORK/pw_$m"
+		pg_admin "SET password_encryption = 'scram-sha-256'; ALTER ROLE $role PASSWORD '$(cat "$WORK/pw_$m")'" ;;
+	introspect_*) mint "$WORK/pw_$m" --opaque username=$role ;;
+	jwt_*) mint "$WORK/pw_$m" username=$role aud=postgres ;;
+	*) mint "$WORK/pw_$m" username=$role ;;
+	esac
+done
+
+# Every method must log in (this also warms the cached modes: keys on disk,
+# and a remembered verdict for those that keep one).
+for m in "${METHODS[@]}"; do
+	got=$(pg_login "b_$m" "$WORK/pw_$m" "SELECT current_user")
+	[ "$got" = "b_$m" ] || bail "$m: login failed: $got"
+done
+
+# run_pgbench METHOD CLIENTS: prints connections per second.
+run_pgbench() {
+	local out rate
+	out=$(PGPASSWORD=$(cat "$WORK/pw_$1") PGSSLMODE=disable "$PGBENCH" -n -C \
+		-T "$SECONDS_PER_ROUND" -c "$2" -j "$2" -f "$ROOT/bench/select1.sql" \
+		-h 127.0.0.1 -p "$PGPORT" -U "b_$1" postgres 2>&1) || true
+	rate=$(printf '%s\n' "$out" | awk '/^tps = /{print $3; exit}')
+	if [ -z "$rate" ] || printf '%s\n' "$out" | grep -q 'aborted\|error'; then
+		echo "warning: pgbench $1 -c $2: $(printf '%s\n' "$out" | grep -m 3 -i 'error\|aborted')" >&2
+	fi
+	echo "${rate:-0}"
+}
+
+n=${#METHODS[@]}
+total=$((ROUNDS * n * $(wc -w <<<"$CLIENTS_LIST") * SECONDS_PER_ROUND))
+echo "logins: $n methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
+: >"$WORK/rates"
+for ((r = 0; r < ROUNDS; r++)); do
+	for ((i = 0; i < n; i++)); do
+		m=${METHODS[(i + r * 3) % n]}
+		for c in $CLIENTS_LIST; do
+			printf '%s %s %s %s\n' "$m" "$c" "$r" "$(run_pgbench "$m" "$c")" >>"$WORK/rates"
+		done
+	done
+	echo "round $((r + 1))/$ROUNDS done" >&2
+done
+
+# The issuer alone: curl's total time per request, a new connection each
+# time (as each login's backend makes), median in ms.
+# issuer_latency CURL_ARGS...
+issuer_latency() {
+	local i
+	for ((i = 0; i < ISSUER_REQUESTS; i++)); do
+		curl -s -o /dev/null -w '%{time_total}\n' "$@"
+	done | sort -g | awk '{v[NR] = $1} END {printf "%.3f", 1000 * v[int((NR + 1) / 2)]}'
+}
+UI_MS=$(issuer_latency -H "Authorization: Bearer $(cat "$WORK/pw_userinfo_cold")" "$USERINFO")
+IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat "$WORK/pw_introspect_cold")" "$INTROSPECT")
+
+# BENCH_KEEP=FILE keeps the raw rates (method clients round conn/s).
+[ -z "${BENCH_KEEP:-}" ] || cp "$WORK/rates" "$BENCH_KEEP"
+
+# The table: median, min and max over rounds per method and clients count.
+echo
+echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median)"
+echo
+ordered=$(printf '%s\n' "${METHODS[@]}" | awk '{print NR, $1}')
+sort -k1,1 -k2,2n -k4,4g "$WORK/rates" | awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" '
+	BEGIN { split(order, o, "\n"); for (k in o) { split(o[k], f, " "); rank[f[2]] = f[1] } }
+	{ key = $1 " " $2; v[key, ++cnt[key]] = $4 }
+	END {
+		for (key in cnt) {
+			c = cnt[key]
+			med[key] = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2
+			lo[key] = v[key, 1]; hi[key] = v[key, c]
+		}
+		printf "| method | clients | median conn/s | x pam_permit | min..max | ms/login over pam_permit | issuer alone, ms |\n"
+		printf "|---|---|---|---|---|---|---|\n"
+		for (r = 1; r in o; r++) for (cl = 1; cl <= 2; cl++) {
+			split(o[r], f, " "); m = f[2]; key = m " " cl
+			if (!(key in cnt)) continue
+			p = med["pam_permit " cl]
+			added = ""; iss = ""
+			if (m ~ /_cold/ && med[key] > 0 && p > 0) added = sprintf("%+.2f", 1000 / med[key] - 1000 / p)
+			if (m ~ /^userinfo_cold/) iss = ui
+			if (m ~ /^introspect_cold/) iss = in_
+			printf "| %s | %d | %.0f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl, med[key],
+				(p > 0 ? med[key] / p : 0), lo[key], hi[key], added, iss
+		}
+	}'
+echo
+echo "Issuer alone (curl, new connection per request, median of $ISSUER_REQUESTS): userinfo $UI_MS ms, introspection $IN_MS ms"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Validations per second of oa_jwt_validate in one process: per algorithm,
+# per token size, per JWK Set size.  Prints tables; asserts nothing.
+#   bench/micro.sh [SECONDS_PER_CELL]      (default 1.5; 0.2 for a quick check)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD_DIR:-build/bench}
+[ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
+ninja -C "$BUILD" bench/bench_micro >/dev/null
+echo "oa_jwt_validate, $(nproc) cores, $(openssl version)"
+exec "$BUILD/bench/bench_micro" "${1:-1.5}"
