@@ -45,21 +45,8 @@ install -d -m 700 -o postgres "$WORK/cache"
 
 # method -> the pam.d auth line's arguments (empty for non-PAM methods)
 svc=pam_oauth2_bench_$$
-UI="userinfo=$USERINFO username_claim=preferred_username"
-IN="introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username"
-JWT="issuer=$ISSUER audience=postgres username_claim=preferred_username"
-CACHE="cache_dir=$WORK/cache"
-METHODS=(trust scram pam_permit userinfo_cold userinfo_cached introspect_cold introspect_cached
-	jwt_cold_keys jwt_cached_keys jwt_cached_verdict)
-declare -A ARGS=(
-	[userinfo_cold]="$UI cache=off"
-	[userinfo_cached]="$UI $CACHE"
-	[introspect_cold]="$IN cache=off"
-	[introspect_cached]="$IN $CACHE"
-	[jwt_cold_keys]="$JWT cache=off"
-	[jwt_cached_keys]="$JWT $CACHE cache_ttl=0"
-	[jwt_cached_verdict]="$JWT $CACHE"
-)
+. bench/modes.sh
+METHODS=(trust scram pam_permit "${MODULE_MODES[@]}")
 
 hba=""
 for m in "${METHODS[@]}"; do
@@ -72,7 +59,7 @@ for m in "${METHODS[@]}"; do
 account required pam_permit.so"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	*)
-		pam_service "${svc}_$m" "auth    required $MODULE ${ARGS[$m]}
+		pam_service "${svc}_$m" "auth    required $MODULE ${MODE_ARGS[$m]}
 account required $MODULE"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	esac

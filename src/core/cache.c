@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bounds.h"
+#include "sha256.h"
 
 /* An entry, integers big-endian:
  *
@@ -46,7 +48,7 @@
 #define OFF_STALE 28
 #define OFF_KEY_LEN 36
 #define OFF_KEY 40
-#define DIGEST_BYTES 32
+#define DIGEST_BYTES OA_SHA256_BYTES
 #define FIXED_BYTES (OFF_KEY + 4 + DIGEST_BYTES)
 #define MAX_ENTRY_BYTES \
 	((size_t)FIXED_BYTES + OA_MAX_CACHE_KEY_BYTES + OA_MAX_CACHE_VALUE_BYTES)
@@ -63,18 +65,6 @@
  * smaller, but NSS modules (LDAP, sssd) set no bound of their own. */
 #define PASSWD_SCRATCH_MAX (1024 * 1024)
 
-static void
-to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
 static bool
 is_hex(const char *s, size_t n)
 {
@@ -82,15 +72,6 @@ is_hex(const char *s, size_t n)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return s[n] == '\0';
-}
-
-static bool
-sha256(const void *data, size_t len, unsigned char out[DIGEST_BYTES])
-{
-	unsigned int out_len = 0;
-
-	return EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL) == 1 &&
-	       out_len == DIGEST_BYTES;
 }
 
 static void
@@ -162,10 +143,9 @@ entry_name(const struct oa_cache *c, const char *ns, const char *key,
 		return oa_fail(r, OA_INTERNAL,
 			       "cache key of %zu bytes is over the limit of %d",
 			       key_len, OA_MAX_CACHE_KEY_BYTES);
-	if (!sha256(key, key_len, md))
-		return oa_fail(r, OA_INTERNAL, "SHA-256 failed");
+	oa_sha256(key, key_len, md);
 	snprintf(name, NAME_BYTES, "%s-", ns);
-	to_hex(md, sizeof(md), name + strlen(name));
+	oa_hex(md, sizeof(md), name + strlen(name));
 	return OA_OK;
 }
 
@@ -392,8 +372,10 @@ parse_entry(const unsigned char *buf, size_t size, const char *key,
 	unsigned char md[DIGEST_BYTES];
 	size_t key_len, value_len;
 
-	if (size < FIXED_BYTES || !sha256(buf, size - DIGEST_BYTES, md) ||
-	    memcmp(md, buf + size - DIGEST_BYTES, DIGEST_BYTES) != 0)
+	if (size < FIXED_BYTES)
+		return false;
+	oa_sha256(buf, size - DIGEST_BYTES, md);
+	if (memcmp(md, buf + size - DIGEST_BYTES, DIGEST_BYTES) != 0)
 		return false;
 	if (memcmp(buf, MAGIC, MAGIC_BYTES) != 0 ||
 	    get_u32(buf + OFF_VERSION) != FORMAT_VERSION)
@@ -516,7 +498,7 @@ create_temp(int dirfd, const char *ns, char temp[NAME_BYTES])
 		 * a login must not wait for it. */
 		if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 			break;
-		to_hex(rnd, sizeof(rnd), hex);
+		oa_hex(rnd, sizeof(rnd), hex);
 		snprintf(temp, NAME_BYTES, "%s" TEMP_MARK "%s", ns, hex);
 		fd = openat(dirfd, temp,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -666,10 +648,7 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	if (buf == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	size = encode_entry(buf, key, strlen(key), value, len, meta);
-	if (!sha256(buf, size, md)) {
-		free(buf);
-		return oa_fail(r, OA_INTERNAL, "SHA-256 failed");
-	}
+	oa_sha256(buf, size, md);
 	memcpy(buf + size, md, DIGEST_BYTES);
 	size += DIGEST_BYTES;
 

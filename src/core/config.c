@@ -1,12 +1,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "jwa.h"
+#include "sha256.h"
 
 enum option_kind {
 	OPT_URL,     /* checked by oa_url_check into url_offset */
@@ -450,20 +450,16 @@ check_introspection_options(struct oa_config *cfg, struct oa_result *r)
 	return OA_OK;
 }
 
-static bool
-digest_arguments(int argc, const char *const *argv, unsigned char out[32])
+static void
+digest_arguments(int argc, const char *const *argv, unsigned char out[OA_SHA256_BYTES])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned int len = 0;
-	bool ok;
+	struct oa_sha256 md;
 
 	/* Each argument with its NUL, so "a b" and "ab" differ. */
-	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-	for (int i = 0; ok && i < argc; i++)
-		ok = EVP_DigestUpdate(md, argv[i], strlen(argv[i]) + 1) == 1;
-	ok = ok && EVP_DigestFinal_ex(md, out, &len) == 1 && len == 32;
-	EVP_MD_CTX_free(md);
-	return ok;
+	oa_sha256_init(&md);
+	for (int i = 0; i < argc; i++)
+		oa_sha256_update(&md, argv[i], strlen(argv[i]) + 1);
+	oa_sha256_final(&md, out);
 }
 
 enum oa_status
@@ -486,7 +482,7 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	cfg->cache_ttl_seconds = OA_DEFAULT_CACHE_TTL_SECONDS;
 	cfg->negative_cache_ttl_seconds = OA_DEFAULT_NEGATIVE_CACHE_TTL_SECONDS;
 	cfg->cache_max_entries = OA_DEFAULT_CACHE_MAX_ENTRIES;
-	cfg->options_digest_ok = digest_arguments(argc, argv, cfg->options_digest);
+	digest_arguments(argc, argv, cfg->options_digest);
 
 	if (positional) {
 		if (set_named(cfg, "userinfo", argv[0], seen, r) != OA_OK)

@@ -77,7 +77,6 @@ struct oa_config {
 	/* SHA-256 of every argument: a remembered verdict is only valid for the
 	 * exact configuration that reached it. */
 	unsigned char options_digest[32];
-	bool options_digest_ok; /* false: verdicts are not remembered */
 	long jwks_refresh_min_seconds;
 	long jwks_stale_max_seconds;
 

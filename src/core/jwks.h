@@ -25,9 +25,16 @@ enum oa_status oa_jwks_from_json(const json_t *doc, struct oa_jwks *out,
 				 struct oa_result *first_skip,
 				 struct oa_result *r);
 
-/* Reads a JWK Set from a file (jwks_file=). */
-enum oa_status oa_jwks_from_file(const char *path, struct oa_jwks *out,
-				 struct oa_result *r);
+/* The same checks of the whole set, but imports only the member whose kid
+ * is `kid` (when kid is NULL, every member): what a token naming a kid can
+ * use.  A member that cannot be imported is left out, as above. */
+enum oa_status oa_jwks_from_json_for_kid(const json_t *doc, const char *kid,
+					 size_t kid_len, struct oa_jwks *out,
+					 struct oa_result *r);
+
+/* Reads a JWK Set from a file (jwks_file=); kid as above. */
+enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
+				 struct oa_jwks *out, struct oa_result *r);
 
 void oa_jwks_clear(struct oa_jwks *set);
 

@@ -68,7 +68,8 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 		struct oa_result ignored;
 
 		oa_result_init(&ignored);
-		if (oa_jwks_from_json(cached, out, NULL, &ignored) == OA_OK &&
+		if (oa_jwks_from_json_for_kid(cached, jws->kid, jws->kid_len, out,
+					      &ignored) == OA_OK &&
 		    cached_set_answers(ctx, jws, out, &meta))
 			goto done;
 		oa_jwks_clear(out);
@@ -83,7 +84,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	oa_jwks_clear(out);
 	oa_result_init(&reparse);
 	if (have_cached && attempt.status != OA_INTERNAL &&
-	    oa_jwks_from_json(cached, out, NULL, &reparse) == OA_OK) {
+	    oa_jwks_from_json_for_kid(cached, jws->kid, jws->kid_len, out, &reparse) == OA_OK) {
 		oa_ctx_note(ctx, "using keys fetched %lld s ago: %s",
 			    ctx->now - meta.stored_at, attempt.reason);
 		oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
@@ -103,6 +104,6 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 		  struct oa_jwks *out, struct oa_result *r)
 {
 	if (ctx->cfg->jwks_file != NULL)
-		return oa_jwks_from_file(ctx->cfg->jwks_file, out, r);
+		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len, out, r);
 	return remote_keys(ctx, jws, out, r);
 }

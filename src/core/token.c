@@ -1,13 +1,13 @@
 #include "token.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base64url.h"
+#include "sha256.h"
 
 static bool
 is_space(char c)
@@ -40,19 +40,10 @@ is_b64token(const char *s, size_t len)
 static void
 fingerprint(const char *s, size_t len, char out[OA_FINGERPRINT_HEX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
+	unsigned char md[OA_SHA256_BYTES];
 
-	if (EVP_Digest(s, len, md, &md_len, EVP_sha256(), NULL) != 1) {
-		strcpy(out, "-");
-		return;
-	}
-	for (size_t i = 0; i < OA_FINGERPRINT_HEX / 2; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[OA_FINGERPRINT_HEX] = '\0';
+	oa_sha256(s, len, md);
+	oa_hex(md, OA_FINGERPRINT_HEX / 2, out);
 }
 
 enum oa_status

@@ -1,11 +1,11 @@
 #include "verdict_cache.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
+#include "sha256.h"
 
 #define VERDICT_NS "verdict"
 
@@ -14,26 +14,17 @@
 static bool
 entry_key(const struct oa_ctx *ctx, const struct oa_token *token, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_MD_CTX *c;
-	bool ok;
+	unsigned char md[OA_SHA256_BYTES];
+	struct oa_sha256 c;
 
-	if (ctx->cache == NULL || !ctx->cfg->options_digest_ok)
+	if (ctx->cache == NULL)
 		return false;
-	c = EVP_MD_CTX_new();
-	ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
-	     EVP_DigestUpdate(c, ctx->cfg->options_digest, 32) == 1 &&
-	     EVP_DigestUpdate(c, token->value, token->len) == 1 &&
-	     EVP_DigestFinal_ex(c, md, &len) == 1 && len == 32;
-	EVP_MD_CTX_free(c);
-	for (size_t i = 0; ok && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-	return ok;
+	oa_sha256_init(&c);
+	oa_sha256_update(&c, ctx->cfg->options_digest, sizeof(ctx->cfg->options_digest));
+	oa_sha256_update(&c, token->value, token->len);
+	oa_sha256_final(&c, md);
+	oa_hex(md, sizeof(md), out);
+	return true;
 }
 
 void

@@ -193,10 +193,51 @@ test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
 	assert_non_null(strstr(note, "did not answer"));
 }
 
+/* A token naming a kid gets only that key imported, after the same checks
+ * of the whole set. */
+static void
+test_keys_only_the_named_key_is_imported(void **state)
+{
+	EVP_PKEY *a = tb_keygen("EC"), *b = tb_keygen("EC");
+	json_t *set = json_pack("{s:[o,o,{s:s,s:s}]}", "keys", tb_public_jwk(a, "k1", NULL),
+				tb_public_jwk(b, "k2", NULL), "kty", "oct", "kid", "weak");
+	json_t *dup = json_pack("{s:[o,o]}", "keys", tb_public_jwk(a, "k1", NULL),
+				tb_public_jwk(b, "k1", NULL));
+	struct oa_jwks out;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(oa_jwks_from_json_for_kid(set, "k2", 2, &out, &r), OA_OK);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.keys[0].kid, "k2");
+	assert_int_equal(out.skipped, 0);
+	oa_jwks_clear(&out);
+	assert_int_equal(oa_jwks_from_json_for_kid(set, "weak", 4, &out, &r), OA_OK);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(out.skipped, 1);
+	oa_jwks_clear(&out);
+	assert_int_equal(oa_jwks_from_json_for_kid(set, "k", 1, &out, &r), OA_OK);
+	assert_int_equal(out.n, 0);
+	oa_jwks_clear(&out);
+	assert_int_equal(oa_jwks_from_json_for_kid(set, NULL, 0, &out, &r), OA_OK);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.skipped, 1);
+	oa_jwks_clear(&out);
+	assert_int_equal(oa_jwks_from_json_for_kid(dup, "k2", 2, &out, &r), OA_UNAVAILABLE);
+	assert_non_null(strstr(r.reason, "same kid"));
+	oa_jwks_clear(&out);
+	json_decref(set);
+	json_decref(dup);
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_only_the_named_key_is_imported),
 		cmocka_unit_test(test_keys_fresh_cache_answers_without_a_request),
 		cmocka_unit_test(test_keys_unknown_kid_refetches_after_refresh_min),
 		cmocka_unit_test(test_keys_stale_keys_serve_while_the_issuer_is_down),
