@@ -24,8 +24,6 @@ HARNESS=$BUILD/tests/harness/pam_harness
 ISSUER_DIR=$ROOT/tests/issuer
 . tests/integration/common.sh
 start_issuer
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(issuer_field introspection_endpoint)
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chmod 600 "$WORK/client.secret"
 mkdir -p "$WORK/pam.d"

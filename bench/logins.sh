@@ -28,8 +28,6 @@ PGBENCH=$PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || bail "pgbench not found in $PG_BINDIR"
 
 start_issuer
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(issuer_field introspection_endpoint)
 # The module logs every decision; give it a syslog to talk to, as a real
 # host has, so that cost is counted.
 if [ ! -S /dev/log ]; then

@@ -31,8 +31,6 @@ build_in build/load
 private_syslog
 start_issuer
 install_module "$BUILD"
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(issuer_field introspection_endpoint)
 install -d -m 700 -o postgres "$WORK/pgcache"
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chown root:postgres "$WORK/client.secret"

@@ -30,8 +30,6 @@ command -v valgrind >/dev/null || bail "valgrind is not installed (apt-get insta
 build_in build/valgrind -Dbuildtype=debug
 private_syslog
 start_issuer
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(issuer_field introspection_endpoint)
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chmod 600 "$WORK/client.secret"
 mkdir -p "$WORK/pam.d"

@@ -40,6 +40,8 @@ start_issuer() {
 	wait_for_file "$WORK/issuer.json" 20 || bail "the test issuer did not start: $(cat "$WORK/issuer.err")"
 	USERINFO=$(issuer_field userinfo)
 	FAULTS=$(issuer_field faults)
+	ISSUER=$(issuer_field issuer)
+	INTROSPECT=$(issuer_field introspection_endpoint)
 }
 
 issuer_field() {

@@ -7,9 +7,6 @@ set -u
 
 start_issuer
 start_syslog_capture
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(curl -s "$ISSUER/.well-known/openid-configuration" | node -e \
-	"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).introspection_endpoint))")
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chmod 600 "$WORK/client.secret"
 printf 'wrong-secret\n' >"$WORK/wrong.secret"

@@ -7,7 +7,6 @@ set -u
 
 start_issuer
 start_syslog_capture
-ISSUER=$(issuer_field issuer)
 JWKS_URI=$(curl -s "$ISSUER/.well-known/openid-configuration" | node -e \
 	"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).jwks_uri))")
 CACHE="$WORK/cache"

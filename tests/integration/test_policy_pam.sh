@@ -6,8 +6,6 @@ set -u
 
 start_issuer
 start_syslog_capture
-ISSUER=$(issuer_field issuer)
-INTROSPECT=$(issuer_field introspection_endpoint)
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chmod 600 "$WORK/client.secret"
 

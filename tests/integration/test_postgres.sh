@@ -23,11 +23,9 @@ pam_service "${svc}_dba" "auth    required $MODULE $USERINFO preferred_username 
 account required $MODULE $USERINFO preferred_username grp=dba"
 pam_service "${svc}_hang" "auth    required $MODULE userinfo=$FAULTS/hang username_claim=preferred_username timeout=2 connect_timeout=1
 account required $MODULE userinfo=$FAULTS/hang"
-ISSUER=$(issuer_field issuer)
 install -d -m 700 -o postgres "$WORK/pgcache"
 pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres username_claim=preferred_username cache_dir=$WORK/pgcache
 account required $MODULE"
-INTROSPECT=$(issuer_field introspection_endpoint)
 printf 's3cret-for-tests\n' >"$WORK/client.secret"
 chown root:postgres "$WORK/client.secret"
 chmod 640 "$WORK/client.secret"
