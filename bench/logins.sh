@@ -8,6 +8,8 @@
 #
 #   bench/logins.sh [SECONDS_PER_ROUND [ROUNDS]]     defaults: 10 3 (~12 min)
 #   bench/logins.sh 2 1                              quick check (~1 min)
+#   BENCH_PRELOAD=1 bench/logins.sh ...              the server preloads
+#       (shared_preload_libraries = pam_oauth2_preload, pointed at the module)
 set -euo pipefail
 SECONDS_PER_ROUND=${1:-10}
 ROUNDS=${2:-3}
@@ -62,6 +64,12 @@ account required $MODULE"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	esac
 done
+if [ "${BENCH_PRELOAD:-0}" = 1 ]; then
+	PRELOAD_LIB=$(find "$WORK/root" -name pam_oauth2_preload.so -print -quit)
+	[ -n "$PRELOAD_LIB" ] || bail "BENCH_PRELOAD=1: pam_oauth2_preload.so was not built (postgresql-server-dev)"
+	PG_EXTRA_CONF="shared_preload_libraries = '$PRELOAD_LIB'
+pam_oauth2_preload.module = '$MODULE'"
+fi
 pg_start "$hba"
 # Connection logging would add two log lines to every login of every method.
 pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
@@ -103,7 +111,7 @@ run_pgbench() {
 
 n=${#METHODS[@]}
 total=$((ROUNDS * n * $(wc -w <<<"$CLIENTS_LIST") * SECONDS_PER_ROUND))
-echo "logins: $n methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
+echo "logins: preload ${BENCH_PRELOAD:-0}, $n methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
 : >"$WORK/rates"
 for ((r = 0; r < ROUNDS; r++)); do
 	for ((i = 0; i < n; i++)); do
@@ -132,7 +140,7 @@ IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat 
 
 # The table: median, min and max over rounds per method and clients count.
 echo
-echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median)"
+echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
 ordered=$(printf '%s\n' "${METHODS[@]}" | awk '{print NR, $1}')
 sort -k1,1 -k2,2n -k4,4g "$WORK/rates" | awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" '

@@ -9,7 +9,7 @@ packages=(
 	libpam0g-dev libcurl4-openssl-dev libjansson-dev libssl-dev
 	libcmocka-dev
 	clang libclang-rt-14-dev
-	postgresql postgresql-client
+	postgresql postgresql-client postgresql-server-dev-all
 	nodejs curl ca-certificates openssl time
 )
 

@@ -6,7 +6,7 @@
  *   pam_harness --confdir DIR --service NAME --user USER
  *               [--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N]
  *               [--pause SECONDS] [--switch-user USER] [--check-fds]
- *               [--report-libcurl]
+ *               [--report-libcurl] [--fork] [--preload MODULE] [--report-cpu]
  *
  * --pause waits between the two calls; --switch-user changes PAM_USER
  * between them, as a misbehaving stacked module could.  --report-libcurl
@@ -16,6 +16,11 @@
  * long-lived host does; the codes are printed for the first round only,
  * then (for N > 1) one line per distinct outcome, in order of first
  * appearance: "rounds: COUNT auth=CODE[ acct=CODE]".
+ * --fork runs each round in a child process, as PostgreSQL forks a backend
+ * per connection; --preload MODULE first does in this parent what
+ * pam_oauth2_preload does in the postmaster (src/core/preload.h), so the
+ * children inherit it; --report-cpu prints the children's CPU time per
+ * round ("cpu: MS ms per login"), which holds on a busy machine.
  * --check-fds counts the open descriptors before the first round and after
  * the last, prints "fds: BEFORE -> AFTER" and exits 1 if AFTER > BEFORE.
  * The host's syslog connection (a Unix datagram socket, which libc opens at
@@ -28,9 +33,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "preload.h"
 
 struct conv_data {
 	const char *token; /* NULL: refuse to answer */
@@ -193,13 +202,86 @@ tally(struct outcome *seen, size_t *n_seen, size_t cap, int auth, int acct)
 		seen[(*n_seen)++] = (struct outcome){ auth, acct, 1 };
 }
 
+struct round {
+	const char *confdir, *service, *user, *rhost, *switch_user;
+	unsigned pause_seconds;
+	int acct_only;
+	struct conv_data *data;
+};
+
+/* pam_start .. pam_end once; the first round prints each call's code.
+ * False if pam_start failed. */
+static bool
+run_round(const struct round *w, bool first, int *auth_rc, int *acct_rc)
+{
+	struct pam_conv conv = { converse, w->data };
+	pam_handle_t *pamh = NULL;
+	int rc = pam_start_confdir(w->service, w->user, &conv, w->confdir, &pamh);
+
+	*auth_rc = *acct_rc = -1;
+	if (rc != PAM_SUCCESS) {
+		printf("pam_start: %s\n", code_name(rc));
+		return false;
+	}
+	if (w->rhost != NULL)
+		pam_set_item(pamh, PAM_RHOST, w->rhost);
+	if (!w->acct_only) {
+		rc = *auth_rc = pam_authenticate(pamh, 0);
+		if (first)
+			printf("pam_authenticate: %s\n", code_name(rc));
+	}
+	if (w->acct_only || rc == PAM_SUCCESS) {
+		if (w->pause_seconds > 0)
+			sleep(w->pause_seconds);
+		if (w->switch_user != NULL)
+			pam_set_item(pamh, PAM_USER, w->switch_user);
+		rc = *acct_rc = pam_acct_mgmt(pamh, 0);
+		if (first)
+			printf("pam_acct_mgmt: %s\n", code_name(rc));
+	}
+	pam_end(pamh, rc);
+	return true;
+}
+
+/* The round in a child, which reports its two codes through a pipe. */
+static bool
+run_round_forked(const struct round *w, bool first, int *auth_rc, int *acct_rc)
+{
+	int fds[2], codes[2] = { -1, -1 }, status = 0;
+	bool started = false;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fds) != 0)
+		return false;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		started = run_round(w, first, &codes[0], &codes[1]);
+		fflush(stdout);
+		_exit(write(fds[1], codes, sizeof(codes)) == (ssize_t)sizeof(codes) && started ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0) {
+		started = read(fds[0], codes, sizeof(codes)) == (ssize_t)sizeof(codes);
+		started = waitpid(pid, &status, 0) == pid && started && WIFEXITED(status) &&
+			  WEXITSTATUS(status) == 0;
+	}
+	close(fds[0]);
+	*auth_rc = codes[0];
+	*acct_rc = codes[1];
+	return started;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *confdir = NULL, *service = NULL, *user = NULL;
 	const char *token_file = NULL, *rhost = NULL, *switch_user = NULL;
 	unsigned pause_seconds = 0;
+	const char *preload = NULL;
 	int acct_only = 0, report_libcurl = 0, check_fds = 0, status = 0;
+	int fork_rounds = 0, report_cpu = 0;
 	long repeat = 1, fds_before = -1;
 	struct outcome seen[64];
 	size_t n_seen = 0;
@@ -220,6 +302,14 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--check-fds") == 0) {
 			check_fds = 1;
+			continue;
+		}
+		if (strcmp(a, "--fork") == 0) {
+			fork_rounds = 1;
+			continue;
+		}
+		if (strcmp(a, "--report-cpu") == 0) {
+			report_cpu = 1;
 			continue;
 		}
 		if (v == NULL) {
@@ -243,15 +333,18 @@ main(int argc, char **argv)
 			pause_seconds = (unsigned)strtoul(v, NULL, 10);
 		else if (strcmp(a, "--repeat") == 0)
 			repeat = strtol(v, NULL, 10);
+		else if (strcmp(a, "--preload") == 0)
+			preload = v;
 		else {
 			fprintf(stderr, "unknown argument %s\n", a);
 			return 2;
 		}
 	}
-	if (service == NULL || user == NULL || repeat < 1) {
+	if (service == NULL || user == NULL || repeat < 1 || (report_cpu && !fork_rounds)) {
 		fprintf(stderr, "usage: pam_harness --confdir DIR --service NAME --user USER "
 				"[--token-file FILE] [--rhost ADDR] [--acct-only] [--repeat N] "
-				"[--pause SECONDS] [--switch-user USER] [--check-fds] [--report-libcurl]\n");
+				"[--pause SECONDS] [--switch-user USER] [--check-fds] [--report-libcurl] "
+				"[--fork] [--preload MODULE] [--report-cpu (with --fork)]\n");
 		return 2;
 	}
 	if (token_file != NULL) {
@@ -268,35 +361,37 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	for (long n = 0; n < repeat; n++) {
-		struct pam_conv conv = { converse, &data };
-		pam_handle_t *pamh = NULL;
-		int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
-		int auth_rc = -1, acct_rc = -1;
+	if (preload != NULL) {
+		struct oa_result r;
 
-		if (rc != PAM_SUCCESS) {
-			printf("pam_start: %s\n", code_name(rc));
+		oa_result_init(&r);
+		if (oa_preload(preload, &r) != OA_OK) {
+			fprintf(stderr, "preload: %s\n", r.reason);
+			free(token);
+			return 2;
+		}
+	}
+	for (long n = 0; n < repeat; n++) {
+		const struct round w = { confdir, service, user, rhost, switch_user,
+					 pause_seconds, acct_only, &data };
+		int auth_rc, acct_rc;
+		bool started = fork_rounds ? run_round_forked(&w, n == 0, &auth_rc, &acct_rc) :
+					     run_round(&w, n == 0, &auth_rc, &acct_rc);
+
+		if (!started) {
 			free(token);
 			return 1;
 		}
-		if (rhost != NULL)
-			pam_set_item(pamh, PAM_RHOST, rhost);
-		if (!acct_only) {
-			rc = auth_rc = pam_authenticate(pamh, 0);
-			if (n == 0)
-				printf("pam_authenticate: %s\n", code_name(rc));
-		}
-		if (acct_only || rc == PAM_SUCCESS) {
-			if (pause_seconds > 0)
-				sleep(pause_seconds);
-			if (switch_user != NULL)
-				pam_set_item(pamh, PAM_USER, switch_user);
-			rc = acct_rc = pam_acct_mgmt(pamh, 0);
-			if (n == 0)
-				printf("pam_acct_mgmt: %s\n", code_name(rc));
-		}
-		pam_end(pamh, rc);
 		tally(seen, &n_seen, sizeof(seen) / sizeof(seen[0]), auth_rc, acct_rc);
+	}
+	if (report_cpu) {
+		struct rusage ru;
+		double ms;
+
+		getrusage(RUSAGE_CHILDREN, &ru);
+		ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+		printf("cpu: %.3f ms per login\n", ms / (double)repeat);
 	}
 	if (report_libcurl)
 		printf("libcurl: %s\n", libcurl_mapped() ? "mapped" : "not mapped");

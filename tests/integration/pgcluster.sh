@@ -24,6 +24,7 @@ pam_service() {
 }
 
 # pg_start HBA_LINES: a new cluster on a free port of 127.0.0.1; PGPORT is set.
+# PG_EXTRA_CONF, if set, is appended to postgresql.conf.
 pg_start() {
 	[ -x "$PG_BINDIR/initdb" ] || bail "PostgreSQL server binaries not found under /usr/lib/postgresql"
 	id postgres >/dev/null 2>&1 || bail "no postgres user"
@@ -40,6 +41,7 @@ pg_start() {
 		unix_socket_directories = '$PG_SOCKET_DIR'
 		fsync = off
 		log_connections = on
+		${PG_EXTRA_CONF:-}
 	CONF
 	printf 'local all postgres trust\n%s\n' "$1" >"$PGDATA_DIR/pg_hba.conf"
 	as_postgres "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/postgres.log" -w -t 30 start \

@@ -1,0 +1,46 @@
+/* PostgreSQL server library for shared_preload_libraries: the postmaster
+ * does once what each backend would otherwise do on its first login through
+ * pam_oauth2 (src/core/preload.h), and every backend forked from it
+ * inherits the result.  It changes no behaviour of the module: a failure
+ * here is a warning, and the backends load what they need themselves. */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "preload.h"
+
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+static char *module_path;
+
+void
+_PG_init(void)
+{
+	struct oa_result r;
+
+	DefineCustomStringVariable("pam_oauth2_preload.module",
+				   "The PAM module to map into the postmaster, as pam.d names it.",
+				   "Empty: only libcurl and OpenSSL are preloaded.",
+				   &module_path, PAM_OAUTH2_MODULE_PATH, PGC_POSTMASTER, 0,
+				   NULL, NULL, NULL);
+	EmitWarningsOnPlaceholders("pam_oauth2_preload");
+	if (!process_shared_preload_libraries_in_progress) {
+		ereport(WARNING,
+			(errmsg("pam_oauth2_preload does nothing unless listed in shared_preload_libraries")));
+		return;
+	}
+	oa_result_init(&r);
+	if (oa_preload(module_path != NULL && module_path[0] != '\0' ? module_path : NULL,
+		       &r) != OA_OK) {
+		ereport(WARNING, (errmsg("pam_oauth2_preload: %s", r.reason),
+				  errdetail("Logins through pam_oauth2 still work, at their usual cost.")));
+		return;
+	}
+	ereport(LOG, (errmsg("pam_oauth2_preload: libcurl and OpenSSL loaded%s%s",
+			     module_path != NULL && module_path[0] != '\0' ? ", and " : "",
+			     module_path != NULL ? module_path : "")));
+}
