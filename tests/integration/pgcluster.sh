@@ -7,6 +7,15 @@ PG_BINDIR=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_postgres() { runuser -u postgres -- "$@"; }
 
+# TAP tests only (with lib.sh): ends the test with one skip unless root.
+pg_tests_need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "PostgreSQL end-to-end tests need root (pam.d service, postgres user)"
+		tap_finish
+		exit 0
+	fi
+}
+
 # install_module BUILD_DIR: stages `meson install` in $WORK/root, the way a
 # package would lay it out, and sets MODULE to the installed module's path.
 install_module() {

@@ -7,11 +7,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pgcluster.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	skip "PostgreSQL end-to-end tests need root (pam.d service, postgres user)"
-	tap_finish
-	exit 0
-fi
+pg_tests_need_root
 
 start_issuer
 start_syslog_capture
