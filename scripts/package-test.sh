@@ -145,6 +145,8 @@ fi
 # No syslog capture here (lib.sh's sink would compete with the tests that
 # own /dev/log); the logins' outcomes are what is checked.
 log_mark() { :; }
+# psql runs as postgres, who may not enter the clone's directory.
+cd "$WORK" || bail "cannot enter $WORK"
 
 start_issuer
 svc=pam_oauth2_pkgtest_$$
