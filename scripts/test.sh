@@ -6,7 +6,9 @@
 #   3. builds again with AddressSanitizer and UndefinedBehaviorSanitizer and
 #      runs the unit and PAM-level tests under them (the PostgreSQL server
 #      is not instrumented, so the module cannot be loaded into it there);
-#   4. ends with one line: "tests: N passed, N failed, N skipped".
+#   4. fuzzes every parser (scripts/fuzz.sh), then builds, installs and
+#      logs in with the Debian package (scripts/package-test.sh);
+#   5. ends with one line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,6 +61,15 @@ fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' bu
 read -r fuzz_pass fuzz_fail <<<"${fuzz_counts:-0 1}"
 total_pass=$((total_pass + fuzz_pass))
 total_fail=$((total_fail + fuzz_fail))
+
+# The Debian package (scripts/package-test.sh): built with dpkg-buildpackage,
+# installed with apt, and a PostgreSQL login through the installed module;
+# each of its TAP checks counts as one test.
+scripts/package-test.sh 2>&1 | tee build/package.log || status=1
+package_counts=$(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/package.log)
+read -r package_pass package_fail <<<"${package_counts:-0 1}"
+total_pass=$((total_pass + package_pass))
+total_fail=$((total_fail + package_fail))
 
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then

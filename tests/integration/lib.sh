@@ -3,30 +3,7 @@
 #   PAM_OAUTH2_MODULE  built module      PAM_HARNESS  tests/harness/pam_harness
 #   SYSLOG_SINK        the sink binary   ISSUER_DIR   tests/issuer (with node_modules)
 
-tap_count=0
-tap_failed=0
-
-ok() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $*"; }
-not_ok() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - $*"; }
-skip() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $* # SKIP"; }
-diag() { echo "# $*"; }
-
-# check DESCRIPTION COMMAND...: one TAP line for whether COMMAND succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-tap_finish() {
-	echo "1..$tap_count"
-	[ "$tap_failed" -eq 0 ]
-}
-
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 for var in PAM_OAUTH2_MODULE PAM_HARNESS SYSLOG_SINK ISSUER_DIR; do
 	[ -n "${!var:-}" ] || bail "$var is not set: run the tests through meson test"
