@@ -111,6 +111,11 @@ check_report_text(FILE *out, const struct check_report *rep)
 		v->from_cache ? " (answered from cache)" : "", v->issuer, v->fingerprint);
 	if (v->result.status != OA_OK)
 		fprintf(out, "  reason: %s\n", v->result.reason);
+	/* The module's cache_dir= belongs to the service's user, not to the
+	 * DBA running the tool. */
+	if (v->result.status == OA_CONFIG && strncmp(v->result.reason, "cache_dir:", 10) == 0)
+		fprintf(out, "  hint: run as the service's user (sudo -u postgres ...), "
+			"or add --no-cache\n");
 }
 
 bool

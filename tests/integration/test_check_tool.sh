@@ -50,7 +50,8 @@ json_field() {
 		console.log(String($1));})" <<<"$OUT"
 }
 
-JWT="issuer=$ISSUER audience=db username_claim=preferred_username cache_dir=$WORK/cache"
+JWT_BASE="issuer=$ISSUER audience=db username_claim=preferred_username"
+JWT="$JWT_BASE cache_dir=$WORK/cache"
 KC='{"realm_access":{"roles":["dba"]},"name":"Alice Smith"}'
 mint "$WORK/alice" username=alice aud=db "scope=openid db:login" "extra_json=$KC"
 mint "$WORK/alice_otheraud" username=alice aud=reporting
@@ -78,6 +79,14 @@ expect_check "--no-cache: cache=off, the token checked afresh" 0 \
 	"skip  cache" "cache=off" "ok    jwt signature" "verdict: accepted"
 check "--no-cache does not say it was answered from cache" \
 	bash -c '! grep -q "answered from cache" <<<"$1"' _ "$OUT"
+run_check --user alice --token-file "$WORK/alice" --no-cache $JWT cache=on
+expect_check "--no-cache replaces a cache= argument (not given twice)" 0 "cache=off" "verdict: accepted"
+mkdir -m 777 "$WORK/shared_cache"
+run_check --user alice --token-file "$WORK/alice" $JWT_BASE "cache_dir=$WORK/shared_cache"
+expect_check "a cache_dir= the tool may not use: exit 2 with a hint" 2 \
+	"verdict: error" "reason: cache_dir:" "hint: run as the service's user" "--no-cache"
+run_check --user alice --token-file "$WORK/alice" --no-cache $JWT_BASE "cache_dir=$WORK/shared_cache"
+expect_check "and with --no-cache it runs" 0 "verdict: accepted"
 
 run_check --user bob --token-file "$WORK/alice" $JWT
 expect_check "another user's token: exit 1, the username step fails" 1 \
