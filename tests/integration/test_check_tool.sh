@@ -124,6 +124,12 @@ run_check --user alice --token-file "$WORK/alice_mail" "$USERINFO" preferred_use
 expect_check "userinfo, positional form" 0 \
 	"info  method         userinfo" "ok    userinfo" "answered HTTP 200" "verdict: accepted"
 
+run_check --user alice --token-file "$WORK/alice_mail" "$USERINFO" preferred_username \
+	email=alice@example.com sub=id-bob cache=off
+expect_check "positional required claims: one step each, the failing one named" 1 \
+	"ok required claim email=alice@example.com" "fail required claim sub=id-bob" \
+	'required claim sub=id-bob: the token has "id-alice"'
+
 run_check --user alice --token-file "$WORK/alice" "issuer=http://127.0.0.1:1" audience=db cache=off
 expect_check "an issuer that cannot be reached: exit 1, says so" 1 \
 	"verdict: refused (the issuer could not be asked)" "issuer unavailable: discovery: cannot reach issuer" \
@@ -169,6 +175,8 @@ run_check --user alice --frobnicate --token-file "$WORK/alice" $JWT
 expect_check "an unknown option of the tool: exit 2 with usage" 2 "unknown option --frobnicate" "usage:"
 run_check --token-file "$WORK/alice" $JWT
 expect_check "no --user: exit 2" 2 "--user NAME is required"
+run_check --help
+expect_check "--help: exit 0 with usage" 0 "usage: pam_oauth2_check --user NAME"
 run_check --user alice $JWT </dev/null
 expect_check "no token (empty standard input): exit 2" 2 "no token"
 run_check --user alice --token-file "$WORK/nonexistent" $JWT
