@@ -65,7 +65,6 @@ oa_jwt_validate(struct oa_ctx *ctx, const struct oa_token *token,
 		json_t **claims, long long *exp, struct oa_result *r)
 {
 	struct oa_jws jws;
-
 	enum oa_status s;
 
 	*claims = NULL;

@@ -148,9 +148,10 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	else if (status == OA_REJECTED && !r->transient)
 		oa_verdict_cache_store_refused(ctx, token, method, r->reason);
 	else
-		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP,
-			      "not remembered: %s", status == OA_REJECTED ?
-			      "the refusal may be transient" : "the issuer gave no usable answer");
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
+			      status == OA_REJECTED ? "the refusal may be transient" :
+			      status == OA_UNAVAILABLE ? "the issuer gave no usable answer" :
+			      "not a verdict on the token");
 	return status == OA_OK;
 }
 
