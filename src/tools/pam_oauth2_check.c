@@ -107,7 +107,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->token_file = "-";
 	o->pam_dir = "/etc/pam.d";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	/* ':' first: a missing value is told apart from an unknown option. */
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u': o->user = optarg; break;
 		case 'f': o->token_file = optarg; break;
@@ -119,8 +120,12 @@ parse_options(int argc, char **argv, struct options *o)
 			return usage_error("%s: a token on the command line ends up in shell history "
 					   "and ps; use --token-file FILE or standard input", "--token");
 		case 'h': usage(stdout); exit(0);
+		case ':':
+			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
-			return usage_error("unknown option %s", argv[optind - 1]);
+			/* Only the name: "--tokn=eyJ..." must not echo the token. */
+			return usage_error("unknown option %.*s",
+					   (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 		}
 	}
 	if (o->user == NULL || *o->user == '\0')

@@ -175,6 +175,11 @@ run_check --user alice --frobnicate --token-file "$WORK/alice" $JWT
 expect_check "an unknown option of the tool: exit 2 with usage" 2 "unknown option --frobnicate" "usage:"
 run_check --token-file "$WORK/alice" $JWT
 expect_check "no --user: exit 2" 2 "--user NAME is required"
+run_check $JWT --user
+expect_check "--user without a value: exit 2" 2 "--user needs a value"
+run_check --user alice "--tokn=$(cat "$WORK/alice")" $JWT
+expect_check "a mistyped option with a token: exit 2, the option named without its value" 2 \
+	"unknown option --tokn"
 run_check --help
 expect_check "--help: exit 0 with usage" 0 "usage: pam_oauth2_check --user NAME"
 run_check --user alice $JWT </dev/null
