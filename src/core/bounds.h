@@ -112,4 +112,9 @@
  * of forty plain atoms each stay well within it. */
 #define OA_MAX_USERMAP_REGEX_COST 100000
 
+/* Steps one explained login records (trace.c, for pam_oauth2_check): a
+ * login has about ten plus one per claim rule and required claim; past
+ * this the rest are counted, not kept. */
+#define OA_MAX_TRACE_STEPS 96
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "policy.h"
 #include "text.h"
+#include "trace.h"
 #include "usermap.h"
 
 enum oa_status
@@ -36,19 +37,31 @@ oa_claims_check_username(const json_t *claims, const char *claim_name,
 enum oa_status
 oa_claims_check_mapped_user(const json_t *claims, const char *claim_name,
 			    const char *map_path, bool casefold, const char *user,
-			    struct oa_result *r)
+			    struct oa_trace *trace, struct oa_result *r)
 {
 	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
 	struct oa_usermap *map = NULL;
+	char shown[96], shown_user[96];
+	unsigned line = 0;
 
 	if (value == NULL)
-		return oa_fail(r, OA_REJECTED, "issuer's answer has no \"%s\" claim",
-			       claim_name);
-	if (!json_is_string(value))
-		return oa_fail(r, OA_REJECTED, "claim \"%s\" is not a string", claim_name);
-	if (oa_usermap_load(map_path, casefold, &map, r) == OA_OK)
-		oa_usermap_check(map, json_string_value(value), json_string_length(value), user, r);
+		oa_fail(r, OA_REJECTED, "issuer's answer has no \"%s\" claim", claim_name);
+	else if (!json_is_string(value))
+		oa_fail(r, OA_REJECTED, "claim \"%s\" is not a string", claim_name);
+	else if (oa_usermap_load(map_path, casefold, &map, r) == OA_OK)
+		oa_usermap_match(map, json_string_value(value), json_string_length(value), user,
+				 &line, r);
 	oa_usermap_free(map);
+	if (trace != NULL && r->status == OA_OK) {
+		oa_text_escape(json_string_value(value), json_string_length(value), shown,
+			       sizeof(shown));
+		oa_text_escape(user, strlen(user), shown_user, sizeof(shown_user));
+		oa_trace_step(trace, "username map", OA_STEP_OK,
+			      "claim \"%s\" is \"%s\", mapped to \"%s\" by %s line %u",
+			      claim_name, shown, shown_user, map_path, line);
+	} else {
+		oa_trace_outcome(trace, "username map", r->status, r, "-");
+	}
 	return r->status;
 }
 

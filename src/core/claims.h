@@ -16,11 +16,15 @@ enum oa_status oa_claims_check_username(const json_t *claims,
 					const char *user, struct oa_result *r);
 
 /* With username_map=: the identity claim (a string) must be mapped to the
- * PAM user by a line of the map file, read afresh for each login. */
+ * PAM user by a line of the map file, read afresh for each login.  The
+ * outcome, with the line that granted it, is one step of `trace` (may be
+ * NULL). */
+struct oa_trace;
 enum oa_status oa_claims_check_mapped_user(const json_t *claims,
 					   const char *claim_name,
 					   const char *map_path, bool casefold,
-					   const char *user, struct oa_result *r);
+					   const char *user, struct oa_trace *trace,
+					   struct oa_result *r);
 
 /* Every required claim (name=value from the pam.d line) must be present at
  * the top level and equal: strings byte for byte, integers and booleans by

@@ -5,6 +5,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "trace.h"
 
 struct oa_ctx {
 	const struct oa_config *cfg;
@@ -12,6 +13,7 @@ struct oa_ctx {
 	long long deadline_ms;  /* monotonic: all requests together end by then */
 	struct oa_cache *cache; /* NULL: work without one */
 	char note[OA_REASON_BYTES]; /* a non-fatal event for the debug log */
+	struct oa_trace *trace; /* NULL but in pam_oauth2_check */
 };
 
 /* Starts the clock: `timeout=` covers every request of the login, so a

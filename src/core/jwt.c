@@ -8,6 +8,8 @@
 #include "keys.h"
 #include "secret_file.h"
 #include "signature.h"
+#include "text.h"
+#include "trace.h"
 
 /* The key from hmac_secret_file=: the file's bytes. */
 static enum oa_status
@@ -44,17 +46,45 @@ verify_signature(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_result 
 	return r->status;
 }
 
+/* The header fields the later steps rest on; the kid comes from the token,
+ * so it is escaped like any untrusted text. */
+static void
+trace_format(struct oa_trace *t, enum oa_status s, const struct oa_result *r,
+	     const struct oa_jws *jws)
+{
+	char kid[96] = "none";
+
+	if (t != NULL && s == OA_OK && jws->kid != NULL)
+		oa_text_escape(jws->kid, jws->kid_len, kid, sizeof(kid));
+	oa_trace_outcome(t, "jwt format", s, r, "compact JWS, alg %s, kid %s",
+			 s == OA_OK ? oa_alg_name(jws->alg) : "-", kid);
+}
+
 enum oa_status
 oa_jwt_validate(struct oa_ctx *ctx, const struct oa_token *token,
 		json_t **claims, long long *exp, struct oa_result *r)
 {
 	struct oa_jws jws;
+	enum oa_status s;
 
 	*claims = NULL;
 	*exp = -1;
-	if (oa_jws_parse(token->value, token->len, ctx->cfg->algorithms, &jws, r) == OA_OK &&
-	    verify_signature(ctx, &jws, r) == OA_OK &&
-	    oa_jwt_check_claims(ctx->cfg, &jws, ctx->now, exp, r) == OA_OK)
+	s = oa_jws_parse(token->value, token->len, ctx->cfg->algorithms, &jws, r);
+	trace_format(ctx->trace, s, r, &jws);
+	if (s == OA_OK) {
+		s = verify_signature(ctx, &jws, r);
+		oa_trace_outcome(ctx->trace, "jwt signature", s, r, "%s signature verified with %s",
+				 oa_alg_name(jws.alg),
+				 oa_alg_is_hmac(jws.alg) ? "hmac_secret_file=" : "the issuer's keys");
+	}
+	if (s == OA_OK) {
+		s = oa_jwt_check_claims(ctx->cfg, &jws, ctx->now, exp, r);
+		oa_trace_outcome(ctx->trace, "jwt claims", s, r, "iss, exp, nbf, iat%s hold; %s",
+				 ctx->cfg->token_type != NULL ? ", typ" : "",
+				 ctx->cfg->allow_any_audience ?
+					 "aud not checked (allow_any_audience)" : "aud names this service");
+	}
+	if (s == OA_OK)
 		*claims = json_incref(jws.payload);
 	oa_jws_clear(&jws);
 	return r->status;

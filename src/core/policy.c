@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "trace.h"
 
 /* Room for one escaped piece of untrusted or admin text in a reason, so
  * that the rule, the path and what was found all fit OA_REASON_BYTES. */
@@ -518,18 +519,34 @@ check_claim(const struct oa_rule *rule, const json_t *claims,
 }
 
 enum oa_status
-oa_policy_check(const struct oa_policy *p, const json_t *claims,
-		struct oa_result *r)
+oa_policy_check_traced(const struct oa_policy *p, const json_t *claims,
+		       struct oa_trace *trace, struct oa_result *r)
 {
-	if (p->n_rules > 0 && !json_is_object(claims))
-		return oa_fail(r, OA_REJECTED, "the token's claims are not a JSON object");
+	if (p->n_rules > 0 && !json_is_object(claims)) {
+		oa_fail(r, OA_REJECTED, "the token's claims are not a JSON object");
+		oa_trace_outcome(trace, "rules", r->status, r, "-");
+		return r->status;
+	}
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct oa_rule *rule = &p->rules[i];
 		enum oa_status s = rule->kind == OA_RULE_SCOPE ?
 			check_scope(rule, claims, r) : check_claim(rule, claims, r);
+		char shown[SHOWN_BYTES], name[SHOWN_BYTES + 24];
 
+		if (trace != NULL) {
+			oa_text_escape(rule->value, strlen(rule->value), shown, sizeof(shown));
+			snprintf(name, sizeof(name), "rule %s=%s", kind_name(rule->kind), shown);
+			oa_trace_outcome(trace, name, s, r, "holds");
+		}
 		if (s != OA_OK)
 			return s;
 	}
 	return OA_OK;
+}
+
+enum oa_status
+oa_policy_check(const struct oa_policy *p, const json_t *claims,
+		struct oa_result *r)
+{
+	return oa_policy_check_traced(p, claims, NULL, r);
 }

@@ -71,6 +71,12 @@ enum oa_status oa_policy_add(struct oa_policy *p, const char *name,
 enum oa_status oa_policy_check(const struct oa_policy *p, const json_t *claims,
 			       struct oa_result *r);
 
+struct oa_trace;
+
+/* The same, recording each rule as one step of `trace` (may be NULL). */
+enum oa_status oa_policy_check_traced(const struct oa_policy *p, const json_t *claims,
+				      struct oa_trace *trace, struct oa_result *r);
+
 /* Checks a dotted PATH's syntax for the option `option` (used in the
  * reason); OA_CONFIG on an empty path or segment, a segment longer than
  * OA_MAX_CLAIM_NAME_BYTES, too many segments or a dangling backslash. */

@@ -597,6 +597,16 @@ enum oa_status
 oa_usermap_check(const struct oa_usermap *m, const char *identity,
 		 size_t identity_len, const char *pam_user, struct oa_result *r)
 {
+	unsigned line;
+
+	return oa_usermap_match(m, identity, identity_len, pam_user, &line, r);
+}
+
+enum oa_status
+oa_usermap_match(const struct oa_usermap *m, const char *identity,
+		 size_t identity_len, const char *pam_user, unsigned *line,
+		 struct oa_result *r)
+{
 	char shown_id[SHOWN_BYTES], shown_user[SHOWN_BYTES];
 	char copy[OA_MAX_IDENTITY_BYTES + 1];
 	size_t user_len = strlen(pam_user);
@@ -612,9 +622,12 @@ oa_usermap_check(const struct oa_usermap *m, const char *identity,
 	 * is an extension that sanitizers' regexec still reads as a string. */
 	memcpy(copy, identity, identity_len);
 	copy[identity_len] = '\0';
-	for (size_t i = 0; i < m->n_entries; i++)
-		if (entry_maps(m, &m->entries[i], copy, identity_len, pam_user, user_len))
+	for (size_t i = 0; i < m->n_entries; i++) {
+		if (entry_maps(m, &m->entries[i], copy, identity_len, pam_user, user_len)) {
+			*line = m->entries[i].line;
 			return OA_OK;
+		}
+	}
 	return oa_fail(r, OA_REJECTED, "username_map %s has no line mapping identity \"%s\" to user \"%s\"",
 		       m->path, shown_id, shown_user);
 }

@@ -40,6 +40,11 @@ enum oa_status oa_usermap_check(const struct oa_usermap *m, const char *identity
 				size_t identity_len, const char *pam_user,
 				struct oa_result *r);
 
+/* The same, and on OA_OK *line is the file line that granted it. */
+enum oa_status oa_usermap_match(const struct oa_usermap *m, const char *identity,
+				size_t identity_len, const char *pam_user, unsigned *line,
+				struct oa_result *r);
+
 void oa_usermap_free(struct oa_usermap *m);
 
 #endif

@@ -13,6 +13,7 @@
 #include "jwt.h"
 #include "policy.h"
 #include "text.h"
+#include "trace.h"
 #include "token.h"
 #include "userinfo.h"
 #include "verdict_cache.h"
@@ -22,29 +23,38 @@
  * costs speed. */
 static enum oa_status
 open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
-	   struct oa_verdict *v)
+	   struct oa_trace *trace, struct oa_verdict *v)
 {
 	char dir[OA_MAX_PATH_BYTES + 1];
 	struct oa_result why;
 
 	*opened = false;
-	if (cfg->cache_off)
+	if (cfg->cache_off) {
+		oa_trace_step(trace, "cache", OA_STEP_SKIP, "cache=off");
 		return OA_OK;
+	}
 	oa_result_init(&why);
 	if (cfg->cache_dir != NULL) {
-		if (oa_cache_open(cfg->cache_dir, true, cache, &why) != OA_OK)
-			return oa_fail(&v->result, OA_CONFIG, "cache_dir: %s", why.reason);
+		if (oa_cache_open(cfg->cache_dir, true, cache, &why) != OA_OK) {
+			oa_fail(&v->result, OA_CONFIG, "cache_dir: %s", why.reason);
+			oa_trace_outcome(trace, "cache", OA_CONFIG, &v->result, "-");
+			return OA_CONFIG;
+		}
+		oa_trace_step(trace, "cache", OA_STEP_INFO, "cache_dir=%s", cfg->cache_dir);
 		*opened = true;
 		return OA_OK;
 	}
 	if (!oa_cache_default_dir(dir, sizeof(dir))) {
 		snprintf(v->note, sizeof(v->note), "no cache: no home directory for the effective user");
+		oa_trace_step(trace, "cache", OA_STEP_SKIP, "%s", v->note);
 		return OA_OK;
 	}
 	if (oa_cache_open(dir, true, cache, &why) != OA_OK) {
 		snprintf(v->note, sizeof(v->note), "no cache: %.280s", why.reason);
+		oa_trace_step(trace, "cache", OA_STEP_SKIP, "%s", v->note);
 		return OA_OK;
 	}
+	oa_trace_step(trace, "cache", OA_STEP_INFO, "%s (the default)", dir);
 	*opened = true;
 	return OA_OK;
 }
@@ -90,38 +100,103 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	if (method == NULL) {
 		oa_fail(r, OA_REJECTED,
 			"token is not a JWT, and neither introspection= nor userinfo= is configured");
+		oa_trace_outcome(ctx->trace, "method", OA_REJECTED, r, "-");
 		return false;
 	}
 	v->method = method;
+	oa_trace_step(ctx->trace, "method", OA_STEP_INFO, "%s (issuer %s)", method, v->issuer);
 	oa_verdict_cache_lookup(ctx, token, &memo);
 	if (memo.what == OA_REMEMBERED_VALID && strcmp(memo.method, method) == 0) {
 		v->from_cache = true;
 		v->exp = memo.exp;
 		*claims = json_incref(memo.claims);
 		oa_remembered_clear(&memo);
+		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_OK,
+			      "answered from cache: the %s check accepted this token earlier", method);
 		return true;
 	}
 	if (memo.what == OA_REMEMBERED_REFUSED && strcmp(memo.method, method) == 0) {
 		v->from_cache = true;
 		oa_fail(r, OA_REJECTED, "%s", memo.reason);
 		oa_remembered_clear(&memo);
+		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_FAIL,
+			      "answered from cache: the %s check refused this token earlier: %s",
+			      method, r->reason);
 		return false;
 	}
 	oa_remembered_clear(&memo);
+	if (ctx->cache == NULL)
+		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_SKIP, "no cache");
+	else
+		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_INFO, "miss: not remembered");
 
 	if (strcmp(method, "jwt") == 0) {
 		status = oa_jwt_validate(ctx, token, claims, &v->exp, r);
 	} else if (strcmp(method, "introspection") == 0) {
 		status = oa_introspect(ctx, token, claims, &v->exp, r);
+		oa_trace_outcome(ctx->trace, "introspection", status, r,
+				 "the issuer says the token is active");
 	} else {
 		v->exp = oa_token_unverified_exp(token);
 		status = oa_userinfo_fetch(ctx, token, claims, &v->http_status, r);
+		oa_trace_outcome(ctx->trace, "userinfo", status, r,
+				 "the issuer answered HTTP %ld with the token's claims",
+				 v->http_status);
 	}
 	if (status == OA_OK)
 		oa_verdict_cache_store_valid(ctx, token, method, *claims, v->exp);
 	else if (status == OA_REJECTED && !r->transient)
 		oa_verdict_cache_store_refused(ctx, token, method, r->reason);
+	else
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
+			      status == OA_REJECTED ? "the refusal may be transient" :
+			      status == OA_UNAVAILABLE ? "the issuer gave no usable answer" :
+			      "not a verdict on the token");
 	return status == OA_OK;
+}
+
+/* Is the token this user's: the username claim equals the PAM user, or
+ * the username map lets its identity log in as that user. */
+static bool
+check_user(struct oa_ctx *ctx, const json_t *claims, const char *user,
+	   struct oa_result *r)
+{
+	const struct oa_config *cfg = ctx->cfg;
+	char shown_user[96];
+	enum oa_status s;
+
+	if (cfg->username_map != NULL)
+		return oa_claims_check_mapped_user(claims, cfg->username_claim, cfg->username_map,
+						   cfg->username_map_casefold, user, ctx->trace,
+						   r) == OA_OK;
+	s = oa_claims_check_username(claims, cfg->username_claim, user, r);
+	if (ctx->trace != NULL)
+		oa_text_escape(user, strlen(user), shown_user, sizeof(shown_user));
+	oa_trace_outcome(ctx->trace, "username", s, r, "claim \"%s\" is \"%s\", the PAM user",
+			 cfg->username_claim, ctx->trace != NULL ? shown_user : "");
+	return s == OA_OK;
+}
+
+/* The positional form's claim=value equalities, one step each. */
+static bool
+check_required(struct oa_ctx *ctx, const json_t *claims, struct oa_result *r)
+{
+	const struct oa_config *cfg = ctx->cfg;
+
+	for (size_t i = 0; i < cfg->n_required; i++) {
+		const struct oa_required_claim *want = &cfg->required[i];
+		enum oa_status s = oa_claims_check_required(claims, want, 1, r);
+		char name[96];
+
+		if (ctx->trace != NULL) {
+			snprintf(name, sizeof(name), "required claim %.*s=%s",
+				 (int)want->name_len, want->name, want->value);
+			oa_trace_outcome(ctx->trace, name, s, r, "holds");
+		}
+		if (s != OA_OK)
+			return false;
+	}
+	return true;
 }
 
 /* Each check records why it failed in v->result; true only on the last
@@ -137,21 +212,22 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 
 	if (user == NULL || *user == '\0') {
 		oa_fail(r, OA_REJECTED, "no user name to log in as");
+		oa_trace_outcome(ctx->trace, "user", OA_REJECTED, r, "-");
 		return false;
 	}
 	ok = oa_token_intake(password, cfg->max_token_bytes, token, r) == OA_OK;
 	memcpy(v->fingerprint, token->fingerprint, sizeof(v->fingerprint));
+	oa_trace_outcome(ctx->trace, "intake", r->status, r, "%zu-byte bearer token, sha256:%s",
+			 token->len, token->fingerprint);
 	if (!ok)
 		return false;
 
 	if (!check_token(ctx, token, &claims, v))
 		return false;
-	ok = (cfg->username_map != NULL ?
-		    oa_claims_check_mapped_user(claims, cfg->username_claim, cfg->username_map,
-						cfg->username_map_casefold, user, r) :
-		    oa_claims_check_username(claims, cfg->username_claim, user, r)) == OA_OK &&
-	     oa_claims_check_required(claims, cfg->required, cfg->n_required, r) == OA_OK &&
-	     oa_policy_check(&cfg->policy, claims, r) == OA_OK;
+	oa_trace_claims(ctx->trace, claims);
+	ok = check_user(ctx, claims, user, r) &&
+	     check_required(ctx, claims, r) &&
+	     oa_policy_check_traced(&cfg->policy, claims, ctx->trace, r) == OA_OK;
 	json_decref(claims);
 	return ok;
 }
@@ -159,6 +235,14 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 enum oa_status
 oa_verdict_decide(const struct oa_config *cfg, const char *user,
 		  const char *password, struct oa_verdict *v)
+{
+	return oa_verdict_explain(cfg, user, password, NULL, v);
+}
+
+enum oa_status
+oa_verdict_explain(const struct oa_config *cfg, const char *user,
+		   const char *password, struct oa_trace *trace,
+		   struct oa_verdict *v)
 {
 	struct oa_token token;
 	struct oa_cache cache;
@@ -172,8 +256,9 @@ oa_verdict_decide(const struct oa_config *cfg, const char *user,
 	strcpy(v->issuer, "-");
 	strcpy(v->fingerprint, "-");
 	v->exp = -1;
-	if (open_cache(cfg, &cache, &cache_opened, v) == OA_OK) {
+	if (open_cache(cfg, &cache, &cache_opened, trace, v) == OA_OK) {
 		oa_ctx_init(&ctx, cfg, cache_opened ? &cache : NULL);
+		ctx.trace = trace;
 		if (!decide(&ctx, user, password, &token, v))
 			oa_fail(&v->result, OA_REJECTED, "token not accepted");
 		if (v->note[0] == '\0')

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "bounds.h"
 #include "result.h"
+#include "trace.h"
 
 struct oa_verdict {
 	struct oa_result result; /* OA_OK only when the login is accepted */
@@ -28,5 +29,11 @@ struct oa_verdict {
  * anything short of every check passing leaves a failure in v->result. */
 enum oa_status oa_verdict_decide(const struct oa_config *cfg, const char *user,
 				 const char *password, struct oa_verdict *v);
+
+/* The same decision, every step of it recorded in `trace` (initialised by
+ * the caller, claims dropped with oa_trace_clear); for pam_oauth2_check. */
+enum oa_status oa_verdict_explain(const struct oa_config *cfg, const char *user,
+				  const char *password, struct oa_trace *trace,
+				  struct oa_verdict *v);
 
 #endif

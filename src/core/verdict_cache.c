@@ -6,6 +6,7 @@
 
 #include "cache.h"
 #include "sha256.h"
+#include "trace.h"
 
 #define VERDICT_NS "verdict"
 
@@ -85,14 +86,20 @@ oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
 	free(value);
 }
 
+/* `what` says which verdict, for the trace: "accepted" or "refused". */
 static void
-store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long until)
+store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long until,
+      const char *what)
 {
 	struct oa_cache_meta meta = { ctx->now, until, until };
 	struct oa_result r;
 	char key[65], *text;
 
 	if (until <= ctx->now || !entry_key(ctx, token, key)) {
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "%s",
+			      ctx->cache == NULL ? "no cache" :
+			      until <= ctx->now ? "the token has expired" :
+			      "no key for the entry");
 		json_decref(doc);
 		return;
 	}
@@ -102,8 +109,14 @@ store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long u
 		return;
 	oa_result_init(&r);
 	if (oa_cache_put(ctx->cache, VERDICT_NS, key, text, strlen(text), &meta,
-			 ctx->cfg->cache_max_entries, &r) != OA_OK)
+			 ctx->cfg->cache_max_entries, &r) != OA_OK) {
 		oa_ctx_note(ctx, "verdict not remembered: %s", r.reason);
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
+			      r.reason);
+	} else {
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_OK,
+			      "remembered as %s for %lld s", what, until - ctx->now);
+	}
 	free(text);
 }
 
@@ -113,21 +126,27 @@ oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
 {
 	long long until = ctx->now + ctx->cfg->cache_ttl_seconds;
 
-	if (ctx->cfg->cache_ttl_seconds == 0)
+	if (ctx->cfg->cache_ttl_seconds == 0) {
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP,
+			      "cache_ttl=0: accepted tokens are not remembered");
 		return;
+	}
 	if (exp >= 0 && exp < until)
 		until = exp;
 	store(ctx, token, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
-				    "exp", (json_int_t)exp, "claims", claims), until);
+				    "exp", (json_int_t)exp, "claims", claims), until, "accepted");
 }
 
 void
 oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
 			       const char *method, const char *reason)
 {
-	if (ctx->cfg->negative_cache_ttl_seconds == 0)
+	if (ctx->cfg->negative_cache_ttl_seconds == 0) {
+		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP,
+			      "negative_cache_ttl=0: refused tokens are not remembered");
 		return;
+	}
 	store(ctx, token, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
 				    "exp", (json_int_t)-1, "reason", reason),
-	      ctx->now + ctx->cfg->negative_cache_ttl_seconds);
+	      ctx->now + ctx->cfg->negative_cache_ttl_seconds, "refused");
 }

@@ -1,0 +1,211 @@
+#include "pamd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MODULE_NAME "pam_oauth2.so"
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+size_t
+oa_pamd_split(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	for (;;) {
+		char *start;
+
+		while (is_blank(*p))
+			p++;
+		if (*p == '\0')
+			return n;
+		if (*p == '[') {
+			/* libpam keeps any '[' inside and turns "\]" into ']'. */
+			char *to = ++p, *end = p;
+
+			start = p;
+			while (*end != '\0' && *end != ']') {
+				if (end[0] == '\\' && end[1] == ']')
+					end++;
+				*to++ = *end++;
+			}
+			p = *end != '\0' ? end + 1 : end;
+			*to = '\0';
+		} else {
+			start = p;
+			while (*p != '\0' && !is_blank(*p))
+				p++;
+			if (*p != '\0')
+				*p++ = '\0';
+		}
+		if (n < max)
+			fields[n] = start;
+		n++;
+	}
+}
+
+void
+oa_pamd_entry_free(struct oa_pamd_entry *e)
+{
+	free(e->text);
+	free(e->argv);
+	memset(e, 0, sizeof(*e));
+}
+
+static bool
+is_our_module(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strcmp(base != NULL ? base + 1 : path, MODULE_NAME) == 0;
+}
+
+/* One logical line: is it our auth entry?  `line` is consumed. */
+static enum oa_status
+consider(char *line, unsigned line_no, const char *where, struct oa_pamd_entry *out,
+	 bool *found, struct oa_result *r)
+{
+	char *fields[OA_PAMD_MAX_ARGS + 3];
+	size_t n = oa_pamd_split(line, fields, OA_PAMD_MAX_ARGS + 3);
+	const char *type;
+
+	if (n < 3)
+		return OA_OK;
+	type = fields[0][0] == '-' ? fields[0] + 1 : fields[0];
+	if (strcasecmp(type, "auth") != 0 || !is_our_module(fields[2]))
+		return OA_OK;
+	if (n > OA_PAMD_MAX_ARGS + 3)
+		return oa_fail(r, OA_CONFIG, "%s:%u: more than %d arguments", where, line_no,
+			       OA_PAMD_MAX_ARGS);
+	out->argv = calloc(n - 3 + 1, sizeof(*out->argv));
+	if (out->argv == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	for (size_t i = 3; i < n; i++)
+		out->argv[i - 3] = fields[i];
+	out->argc = (int)(n - 3);
+	out->module = fields[2];
+	out->line = line_no;
+	*found = true;
+	return OA_OK;
+}
+
+/* libpam's _pam_assemble_line: the next logical line of text[*pos..len)
+ * into `buf` (at least len + 1 bytes), or false at the end. */
+static bool
+next_logical_line(const char *text, size_t len, size_t *pos, unsigned *line_no,
+		  char *buf, unsigned *first_line)
+{
+	size_t used = 0;
+
+	while (*pos < len) {
+		const char *s = text + *pos, *eol = memchr(s, '\n', len - *pos);
+		size_t plen = eol != NULL ? (size_t)(eol - s) : len - *pos;
+		const char *hash, *end;
+
+		*pos += plen + (eol != NULL ? 1 : 0);
+		++*line_no;
+		while (plen > 0 && is_blank(*s)) {
+			s++;
+			plen--;
+		}
+		if (plen == 0 || *s == '#')
+			continue; /* a blank line, even inside a continued one */
+		if (used == 0)
+			*first_line = *line_no;
+		hash = memchr(s, '#', plen);
+		if (hash != NULL) {
+			memcpy(buf + used, s, (size_t)(hash - s));
+			buf[used + (size_t)(hash - s)] = '\0';
+			return true; /* a comment ends the line, backslash or not */
+		}
+		end = s + plen;
+		while (end > s && is_blank(end[-1]))
+			end--;
+		memcpy(buf + used, s, plen);
+		if (end[-1] == '\\') {
+			used += (size_t)(end - s);
+			buf[used - 1] = ' ';
+			continue;
+		}
+		buf[used + plen] = '\0';
+		return true;
+	}
+	buf[used] = '\0';
+	return used > 0;
+}
+
+enum oa_status
+oa_pamd_find_auth(const char *text, size_t len, const char *where,
+		  struct oa_pamd_entry *out, struct oa_result *r)
+{
+	size_t pos = 0;
+	unsigned line_no = 0, first_line = 0;
+	bool found = false;
+
+	memset(out, 0, sizeof(*out));
+	if (memchr(text, '\0', len) != NULL)
+		return oa_fail(r, OA_CONFIG, "%s: contains a NUL byte", where);
+	out->text = malloc(len + 1);
+	if (out->text == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	/* Each logical line is assembled at the start of out->text; the one
+	 * that matches stays there, the fields pointing into it. */
+	while (!found && next_logical_line(text, len, &pos, &line_no, out->text, &first_line))
+		if (consider(out->text, first_line, where, out, &found, r) != OA_OK)
+			return r->status;
+	if (!found)
+		return oa_fail(r, OA_CONFIG, "%s: no auth line for " MODULE_NAME, where);
+	return OA_OK;
+}
+
+enum oa_status
+oa_pamd_read_service(const char *dir, const char *service, struct oa_pamd_entry *out,
+		     struct oa_result *r)
+{
+	char path[4096], *text = NULL;
+	struct stat st;
+	ssize_t got = 0;
+	size_t len = 0;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	if (*service == '\0' || strchr(service, '/') != NULL || strcmp(service, ".") == 0 ||
+	    strcmp(service, "..") == 0)
+		return oa_fail(r, OA_CONFIG, "--service takes a service name, not a path");
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, service) >= sizeof(path))
+		return oa_fail(r, OA_CONFIG, "service file path too long");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return oa_fail(r, OA_CONFIG, "%s is not a regular file", path);
+	}
+	text = malloc(OA_PAMD_MAX_FILE_BYTES + 1);
+	while (text != NULL && len <= OA_PAMD_MAX_FILE_BYTES &&
+	       (got = read(fd, text + len, OA_PAMD_MAX_FILE_BYTES + 1 - len)) > 0)
+		len += (size_t)got;
+	close(fd);
+	if (text == NULL)
+		oa_fail(r, OA_INTERNAL, "out of memory");
+	else if (got < 0)
+		oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(errno));
+	else if (len > OA_PAMD_MAX_FILE_BYTES)
+		oa_fail(r, OA_CONFIG, "%s is larger than %d bytes", path, OA_PAMD_MAX_FILE_BYTES);
+	else
+		oa_pamd_find_auth(text, len, path, out, r);
+	free(text);
+	return r->status;
+}

@@ -1,0 +1,52 @@
+/* Reads a PAM service file the way libpam does, to find the arguments it
+ * hands pam_oauth2.so on the auth line: pam_oauth2_check --service runs
+ * the module's checks on exactly that argument list.  The rules followed
+ * (Linux-PAM's pam_handlers.c and pam_misc.c):
+ *   - '#' ends a line, wherever it is, even inside brackets;
+ *   - a backslash ending a line (before trailing blanks) joins it with the
+ *     next non-blank line;
+ *   - fields are separated by spaces and tabs; a field that starts with '['
+ *     runs to the first ']' not written "\]" (which stands for ']'), so
+ *     "[success=1 default=ignore]" is one control field and
+ *     "[claim_any_of=groups:a b]" one argument holding a space;
+ *   - a service file line is TYPE CONTROL MODULE ARGS..., TYPE may start
+ *     with '-' and is compared without case.
+ * `include`/`substack` lines and other files are not followed. */
+#ifndef OA_PAMD_H
+#define OA_PAMD_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+/* Longest service file read; real ones are a few hundred bytes. */
+#define OA_PAMD_MAX_FILE_BYTES (256 * 1024)
+/* Arguments on one line, as many as a 64 KiB line of one-letter ones. */
+#define OA_PAMD_MAX_ARGS 1024
+
+struct oa_pamd_entry {
+	char *text;     /* owned: the fields, NUL-terminated in place */
+	const char **argv; /* owned array of argc pointers into text */
+	int argc;
+	const char *module; /* the module path as written */
+	unsigned line;  /* physical line where the entry starts, from 1 */
+};
+
+/* Splits one logical line into at most `max` fields in place, as libpam
+ * does; returns how many there are (more than `max`: only `max` kept). */
+size_t oa_pamd_split(char *line, char **fields, size_t max);
+
+/* Finds the first `auth` entry in `text` whose module path is
+ * "pam_oauth2.so" or ends in "/pam_oauth2.so".  `where` names the file in
+ * reasons.  OA_CONFIG when there is none; free `out` in every case. */
+enum oa_status oa_pamd_find_auth(const char *text, size_t len, const char *where,
+				 struct oa_pamd_entry *out, struct oa_result *r);
+
+/* Reads DIR/SERVICE and finds the entry as above.  SERVICE must be a
+ * plain file name (no '/', not "." or ".."). */
+enum oa_status oa_pamd_read_service(const char *dir, const char *service,
+				    struct oa_pamd_entry *out, struct oa_result *r);
+
+void oa_pamd_entry_free(struct oa_pamd_entry *e);
+
+#endif
