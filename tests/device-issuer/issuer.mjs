@@ -52,6 +52,14 @@ const provider = new Provider(base, {
       redirect_uris: [],
     },
     {
+      // Its device codes expire after 3 s: the user never gets there.
+      client_id: 'pg-cli-expiring',
+      token_endpoint_auth_method: 'none',
+      grant_types: [DEVICE_GRANT],
+      response_types: [],
+      redirect_uris: [],
+    },
+    {
       client_id: 'pg-batch',
       client_secret: CLIENT_SECRET,
       token_endpoint_auth_method: 'client_secret_basic',
@@ -71,7 +79,7 @@ const provider = new Provider(base, {
   ttl: {
     AccessToken: (ctx, token, client) => (client.clientId === 'pg-cli-short' ? 2 : 600),
     ClientCredentials: 600,
-    DeviceCode: 120,
+    DeviceCode: (ctx, token, client) => (client.clientId === 'pg-cli-expiring' ? 3 : 120),
     RefreshToken: 3600,
     Grant: 3600,
     Session: 3600,
@@ -101,7 +109,7 @@ provider.use(async (ctx, next) => {
   stats.grants[grant] = (stats.grants[grant] || 0) + 1;
   if (grant === DEVICE_GRANT) {
     stats.polls.push(Date.now());
-    if (control.slowDown > 0 && ctx.status === 400) {
+    if (control.slowDown > 0 && ctx.body?.error === 'authorization_pending') {
       control.slowDown -= 1;
       ctx.body = { error: 'slow_down', error_description: 'poll less often' };
     }
