@@ -144,11 +144,13 @@ poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *cli
 {
 	struct oa_form form = { 0 };
 	struct pt_token_reply reply;
+	struct oa_result attempt;
 
 	*done = false;
+	oa_result_init(&attempt);
 	oa_form_add(&form, "grant_type", DEVICE_CODE_GRANT, strlen(DEVICE_CODE_GRANT));
 	oa_form_add(&form, "device_code", dc->device_code, strlen(dc->device_code));
-	pt_token_request(ctx, token_url, client, &form, &reply, r);
+	pt_token_request(ctx, token_url, client, &form, &reply, &attempt);
 	oa_form_wipe(&form);
 	switch (reply.answer) {
 	case PT_GOT_TOKEN:
@@ -156,11 +158,20 @@ poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *cli
 		*done = true;
 		return OA_OK;
 	case PT_NO_ANSWER:
-		return r->status;
+		/* Section 3.5: a connection that fails or times out is retried
+		 * with an exponential backoff, the user may still approve.  An
+		 * HTTP answer that is not OAuth is a broken endpoint, not a
+		 * network hiccup: waiting would not mend it. */
+		if (reply.http_status == 0 && attempt.status == OA_UNAVAILABLE) {
+			fprintf(stderr, "pg_oauth2_token: polling: %s; trying again\n", attempt.reason);
+			*interval = *interval * 2 > MAX_INTERVAL_SECONDS ? MAX_INTERVAL_SECONDS
+									 : *interval * 2;
+			return OA_OK;
+		}
+		return oa_fail(r, attempt.status, "%s", attempt.reason);
 	case PT_OAUTH_ERROR:
 		break;
 	}
-	/* RFC 8628 section 3.5 */
 	if (strcmp(reply.error, "authorization_pending") == 0)
 		return OA_OK;
 	if (strcmp(reply.error, "slow_down") == 0) {

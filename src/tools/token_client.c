@@ -195,6 +195,7 @@ pt_token_request(const struct oa_ctx *ctx, const char *url,
 	reply->answer = PT_NO_ANSWER;
 	if (pt_client_post(ctx, url, client, form, &resp, r) != OA_OK)
 		goto done;
+	reply->http_status = resp.status;
 	if (resp.status == 200) {
 		json_t *root = NULL;
 

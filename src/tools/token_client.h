@@ -40,6 +40,7 @@ enum pt_answer {
 
 struct pt_token_reply {
 	enum pt_answer answer;
+	long http_status;       /* 0 when no HTTP answer came at all */
 	struct pt_token token;
 	char error[64];         /* the "error" code, escaped */
 	char description[256];  /* "error_description", escaped; may be empty */

@@ -3,9 +3,11 @@
 // client, the client credentials grant for a confidential one.  Around it,
 // only what a test needs to see or steer: request counts and poll times
 // (GET /__stats), and answers it can make the provider give on demand
-// (POST /__control: a slow_down, a refused refresh).
+// (/__control?slowDown=N&failRefresh=N&interval=S: the next N pending polls
+// answered slow_down, the next N refreshes refused, the interval the device
+// authorization answer names, 0 for none).
 //
-//   node issuer.mjs --state-file FILE [--interval SECONDS]
+//   node issuer.mjs --state-file FILE [--interval SECONDS|none]
 // writes {"issuer": URL, "stats": URL, "control": URL} to FILE when ready.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,17 +21,18 @@ const { values: opts } = parseArgs({
   },
 });
 if (!opts['state-file']) {
-  console.error('usage: issuer.mjs --state-file FILE [--interval SECONDS]');
+  console.error('usage: issuer.mjs --state-file FILE [--interval SECONDS|none]');
   process.exit(2);
 }
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const CLIENT_SECRET = 'batch-client-secret-for-tests';
 
-const stats = { requests: 0, device_authorization: 0, polls: [], grants: {} };
-const control = { slowDown: 0, failRefresh: 0 };
+const stats = { requests: 0, device_authorization: 0, device_started: [], polls: [], grants: {} };
+const control = { slowDown: 0, failRefresh: 0, interval: 0 };
 
 const server = http.createServer();
+control.interval = opts.interval === 'none' ? 0 : Number(opts.interval);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
@@ -100,9 +103,10 @@ provider.use(async (ctx, next) => {
   await next();
   if (ctx.path === '/device/auth' && ctx.status === 200 && ctx.body) {
     stats.device_authorization += 1;
+    stats.device_started.push(Date.now());
     // RFC 8628 lets the server choose the polling interval; a short one
-    // keeps the tests quick.
-    ctx.body = { ...ctx.body, interval: Number(opts.interval) };
+    // keeps the tests quick.  Changeable, or removed, through /__control.
+    if (control.interval > 0) ctx.body = { ...ctx.body, interval: control.interval };
   }
   const grant = ctx.oidc?.params?.grant_type;
   if (ctx.path !== '/token' || !grant) return;

@@ -157,6 +157,17 @@ gaps=$(poll_gaps "$p0")
 check "slow_down: the next poll waited the interval plus 5 s ($gaps ms)" \
 	eval '[ -n "$gaps" ] && [ "${gaps%% *}" -ge 5500 ]'
 
+# Without "interval" in the issuer's answer, the client waits 5 s (RFC 8628
+# section 3.2) before its first poll.
+curl -s "$ISS/__control?interval=0" >/dev/null
+p0=$(poll_count)
+device_run alice 0 -- --issuer "$ISS" --client-id pg-cli --scope openid --no-cache
+curl -s "$ISS/__control?interval=1" >/dev/null
+first_wait=$(stat_json "s.polls[$p0] - s.device_started[s.device_started.length - 1]")
+check "no interval given: exit 0" rc_is 0
+check "no interval given: the first poll came 5 s after the code ($first_wait ms)" \
+	eval '[ "$first_wait" -ge 4500 ]'
+
 device_run alice 0 --deny -- --issuer "$ISS" --client-id pg-cli --scope openid --no-cache
 check "access denied: the user pressed Abort" test "$APPROVED" -eq 0
 check "access denied: exit 1" rc_is 1
