@@ -111,6 +111,12 @@ tool --issuer "$ISS" --client-id pg-batch --client-secret-file "$WORK/batch.secr
 check "a group-readable secret file is refused too" rc_is 2
 chmod 600 "$WORK/batch.secret"
 
+# The discovery document names "$ISS", not "$ISS/": whoever serves the
+# metadata must not be able to speak for another issuer.
+tool --issuer "$ISS/" --client-id pg-cli --no-cache
+check "an issuer whose metadata names another issuer: exit 1" rc_is 1
+check "... saying the metadata was discarded" grep -q 'names another issuer: discarded' "$ERR"
+
 # --- device authorization grant ------------------------------------------------
 p0=$(poll_count)
 device_run alice 0 -- --issuer "$ISS" --client-id pg-cli --scope "openid offline_access"
