@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing pam_oauth2 needs on Debian 12, as root:
-# Debian's packages, then the test issuer's npm packages from the lockfile.
+# Debian's packages, then the test issuers' npm packages from their lockfiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +32,6 @@ fi
 # The PostgreSQL package starts a cluster of its own; the tests and the demo
 # bring up throwaway clusters and do not need it.
 npm ci --prefix tests/issuer --no-audit --no-fund --loglevel=error
+# oidc-provider, a real OpenID provider with the device grant, for the
+# pg_oauth2_token tests.
+npm ci --prefix tests/device-issuer --no-audit --no-fund --loglevel=error

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "jwa.h"
+#include "secret_file.h"
 #include "sha256.h"
 
 enum option_kind {
@@ -151,9 +152,7 @@ check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
 		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", opt->name, path,
 			       want_dir ? "directory" : "regular file");
-	/* A shared secret others can read is no longer a secret; the group
-	 * may read (root:postgres 0640 is how the service user gets it). */
-	if (opt->kind == OPT_SECRET && (st.st_mode & (S_IWGRP | S_IRWXO)) != 0)
+	if (opt->kind == OPT_SECRET && !oa_secret_mode_ok(st.st_mode, true))
 		return oa_fail(r, OA_CONFIG,
 			       "%s: %s is readable by others or writable by group (chmod 640 or 600)",
 			       opt->name, path);

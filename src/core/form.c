@@ -1,5 +1,6 @@
 #include "form.h"
 
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,4 +82,24 @@ oa_form_wipe(struct oa_form *f)
 		free(f->data);
 	}
 	memset(f, 0, sizeof(*f));
+}
+
+void
+oa_form_basic_credentials(struct oa_form *f, const char *id,
+			  const unsigned char *secret, size_t secret_len)
+{
+	struct oa_form plain = { 0 };
+
+	oa_form_encode(&plain, id, strlen(id));
+	oa_form_append_raw(&plain, ":", 1);
+	oa_form_encode(&plain, (const char *)secret, secret_len);
+	if (!plain.failed && oa_form_reserve(f, 4 * ((plain.len + 2) / 3))) {
+		f->len += (size_t)EVP_EncodeBlock((unsigned char *)f->data + f->len,
+						  (const unsigned char *)plain.data,
+						  (int)plain.len);
+		f->data[f->len] = '\0';
+	} else {
+		f->failed = true;
+	}
+	oa_form_wipe(&plain);
 }

@@ -28,6 +28,12 @@ bool oa_form_reserve(struct oa_form *f, size_t n);
 /* Appends bytes as they are. */
 void oa_form_append_raw(struct oa_form *f, const char *s, size_t n);
 
+/* Appends the value of an HTTP Basic Authorization header for a client:
+ * RFC 6749 section 2.3.1 form-encodes client_id and secret, joins them with
+ * ':' and base64 encodes that. */
+void oa_form_basic_credentials(struct oa_form *f, const char *id,
+			       const unsigned char *secret, size_t secret_len);
+
 void oa_form_wipe(struct oa_form *f);
 
 #endif

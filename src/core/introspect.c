@@ -1,6 +1,5 @@
 #include "introspect.h"
 
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -25,25 +24,6 @@ endpoint(struct oa_ctx *ctx, json_t **doc, const char **url, struct oa_result *r
 	return oa_discovery_endpoint(*doc, "introspection_endpoint", url, r);
 }
 
-/* RFC 6749 section 2.3.1: client_id and secret are form-encoded, joined by
- * ':', then base64 encoded. */
-static void
-basic_credentials(const char *id, const struct oa_secret *secret, struct oa_form *out)
-{
-	struct oa_form plain = { 0 };
-
-	oa_form_encode(&plain, id, strlen(id));
-	oa_form_append_raw(&plain, ":", 1);
-	oa_form_encode(&plain, (const char *)secret->bytes, secret->len);
-	if (!plain.failed && oa_form_reserve(out, 4 * ((plain.len + 2) / 3)))
-		out->len = (size_t)EVP_EncodeBlock((unsigned char *)out->data,
-						   (const unsigned char *)plain.data,
-						   (int)plain.len);
-	else
-		out->failed = true;
-	oa_form_wipe(&plain);
-}
-
 /* The request's body and credentials, both wiped by the caller. */
 static enum oa_status
 build_request(const struct oa_config *cfg, const struct oa_token *token,
@@ -59,7 +39,7 @@ build_request(const struct oa_config *cfg, const struct oa_token *token,
 		oa_form_add(body, "client_id", cfg->client_id, strlen(cfg->client_id));
 		oa_form_add(body, "client_secret", (const char *)secret.bytes, secret.len);
 	} else {
-		basic_credentials(cfg->client_id, &secret, basic);
+		oa_form_basic_credentials(basic, cfg->client_id, secret.bytes, secret.len);
 	}
 	oa_secret_wipe(&secret);
 	if (body->failed || basic->failed)

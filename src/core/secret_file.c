@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum oa_status
@@ -38,4 +39,12 @@ oa_secret_wipe(struct oa_secret *s)
 {
 	explicit_bzero(s->bytes, sizeof(s->bytes));
 	s->len = 0;
+}
+
+bool
+oa_secret_mode_ok(mode_t mode, bool group_may_read)
+{
+	mode_t forbidden = S_IWGRP | S_IRWXO | (group_may_read ? 0 : S_IRGRP);
+
+	return (mode & forbidden) == 0;
 }

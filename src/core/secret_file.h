@@ -3,7 +3,9 @@
 #ifndef OA_SECRET_FILE_H
 #define OA_SECRET_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "bounds.h"
 #include "result.h"
@@ -19,5 +21,11 @@ enum oa_status oa_secret_read(const char *path, const char *what,
 			      struct oa_secret *out, struct oa_result *r);
 
 void oa_secret_wipe(struct oa_secret *s);
+
+/* The rule for a secret file's mode: others may neither read nor write it,
+ * nor its group write it; its group may read it only when `group_may_read`
+ * (root:postgres 0640 is how a service user gets a secret, while a user's
+ * own secret has no reason to be readable by anyone else). */
+bool oa_secret_mode_ok(mode_t mode, bool group_may_read);
 
 #endif

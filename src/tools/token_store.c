@@ -1,0 +1,168 @@
+#include "token_store.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_NS "token"
+#define DIR_NAME "pg_oauth2_token"
+/* How long an entry with a refresh token is kept past its access token:
+ * issuers do not say when a refresh token expires, and one that has is
+ * refused and replaced by a full sign-in anyway. */
+#define REFRESH_KEEP_SECONDS (90LL * 86400)
+
+static bool
+absolute(const char *s)
+{
+	return s != NULL && s[0] == '/';
+}
+
+bool
+pt_store_default_dir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	/* XDG Base Directory: a relative XDG_CACHE_HOME is invalid and ignored. */
+	if (absolute(xdg)) {
+		n = snprintf(buf, size, "%s/%s", xdg, DIR_NAME);
+	} else {
+		if (!absolute(home)) {
+			struct passwd *pw = getpwuid(getuid());
+
+			home = pw != NULL ? pw->pw_dir : NULL;
+		}
+		if (!absolute(home))
+			return false;
+		n = snprintf(buf, size, "%s/.cache/%s", home, DIR_NAME);
+	}
+	return n > 0 && (size_t)n < size;
+}
+
+enum oa_status
+pt_store_open(const char *dir, struct oa_cache *c, struct oa_result *r)
+{
+	char parent[OA_MAX_PATH_BYTES + 1];
+	const char *slash = strrchr(dir, '/');
+
+	/* ~/.cache may not exist yet on a fresh account; oa_cache_open makes
+	 * only the last component. */
+	if (slash != NULL && slash != dir && (size_t)(slash - dir) < sizeof(parent)) {
+		memcpy(parent, dir, (size_t)(slash - dir));
+		parent[slash - dir] = '\0';
+		if (mkdir(parent, 0700) != 0 && errno != EEXIST)
+			return oa_fail(r, OA_CONFIG, "cannot create %s: %s", parent, strerror(errno));
+	}
+	return oa_cache_open(dir, true, c, r);
+}
+
+static char *
+copy_string(const json_t *v)
+{
+	char *p;
+
+	if (!json_is_string(v) || !pt_is_visible_ascii(json_string_value(v), json_string_length(v)))
+		return NULL;
+	p = malloc(json_string_length(v) + 1);
+	if (p != NULL)
+		memcpy(p, json_string_value(v), json_string_length(v) + 1);
+	return p;
+}
+
+bool
+pt_store_load(struct oa_cache *c, const char *key, long long now, struct pt_token *out)
+{
+	struct oa_result r;
+	char *value = NULL;
+	size_t len = 0;
+	bool found = false;
+	json_t *root;
+	const json_t *exp;
+
+	memset(out, 0, sizeof(*out));
+	oa_result_init(&r);
+	if (oa_cache_get(c, STORE_NS, key, now, &value, &len, NULL, &found, &r) != OA_OK || !found)
+		return false;
+	root = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
+	explicit_bzero(value, len);
+	free(value);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return false;
+	}
+	exp = json_object_get(root, "expires_at");
+	out->access_token = copy_string(json_object_get(root, "access_token"));
+	if (json_object_get(root, "refresh_token") != NULL)
+		out->refresh_token = copy_string(json_object_get(root, "refresh_token"));
+	out->expires_at = json_is_integer(exp) ? json_integer_value(exp) : 0;
+	found = out->access_token != NULL && out->expires_at > 0 &&
+		(json_object_get(root, "refresh_token") == NULL || out->refresh_token != NULL);
+	pt_json_wipe_strings(root);
+	json_decref(root);
+	if (!found)
+		pt_token_free(out);
+	return found;
+}
+
+static void
+put(struct oa_cache *c, const char *key, json_t *root, long long now,
+    long long fresh_until, long long stale_until)
+{
+	struct oa_cache_meta meta = {
+		.stored_at = now, .fresh_until = fresh_until, .stale_until = stale_until,
+	};
+	struct oa_result r;
+	char *text = json_dumps(root, JSON_COMPACT);
+
+	oa_result_init(&r);
+	if (text == NULL) {
+		fprintf(stderr, "pg_oauth2_token: warning: token not cached: out of memory\n");
+		return;
+	}
+	if (oa_cache_put(c, STORE_NS, key, text, strlen(text), &meta, 0, &r) != OA_OK)
+		fprintf(stderr, "pg_oauth2_token: warning: token not cached: %s\n", r.reason);
+	explicit_bzero(text, strlen(text));
+	free(text);
+}
+
+void
+pt_store_save(struct oa_cache *c, const char *key, const struct pt_token *t, long long now)
+{
+	json_t *root;
+
+	if (t->expires_at <= 0)
+		return;
+	root = json_pack("{s:s, s:I}", "access_token", t->access_token,
+			 "expires_at", (json_int_t)t->expires_at);
+	if (root != NULL && t->refresh_token != NULL &&
+	    json_object_set_new(root, "refresh_token", json_string(t->refresh_token)) != 0) {
+		pt_json_wipe_strings(root);
+		json_decref(root);
+		root = NULL;
+	}
+	if (root == NULL) {
+		fprintf(stderr, "pg_oauth2_token: warning: token not cached: out of memory\n");
+		return;
+	}
+	put(c, key, root, now, t->expires_at,
+	    t->refresh_token != NULL ? now + REFRESH_KEEP_SECONDS : t->expires_at);
+	pt_json_wipe_strings(root);
+	json_decref(root);
+}
+
+void
+pt_store_forget(struct oa_cache *c, const char *key, long long now)
+{
+	json_t *root = json_object();
+
+	/* An empty object is not a token: the next load misses. */
+	if (root != NULL)
+		put(c, key, root, now, now, now);
+	json_decref(root);
+}
