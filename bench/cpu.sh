@@ -24,8 +24,7 @@ HARNESS=$BUILD/tests/harness/pam_harness
 ISSUER_DIR=$ROOT/tests/issuer
 . tests/integration/common.sh
 start_issuer
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chmod 600 "$WORK/client.secret"
+write_client_secret
 mkdir -p "$WORK/pam.d"
 . bench/modes.sh
 MODES=(pam_permit "${MODULE_MODES[@]}")

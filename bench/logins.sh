@@ -38,9 +38,7 @@ if [ ! -S /dev/log ]; then
 fi
 install_module "$BUILD"
 
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chown root:postgres "$WORK/client.secret"
-chmod 640 "$WORK/client.secret"
+write_client_secret postgres
 install -d -m 700 -o postgres "$WORK/cache"
 
 # method -> the pam.d auth line's arguments (empty for non-PAM methods)
@@ -64,12 +62,7 @@ account required $MODULE"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	esac
 done
-if [ "${BENCH_PRELOAD:-0}" = 1 ]; then
-	PRELOAD_LIB=$(find "$WORK/root" -name pam_oauth2_preload.so -print -quit)
-	[ -n "$PRELOAD_LIB" ] || bail "BENCH_PRELOAD=1: pam_oauth2_preload.so was not built (postgresql-server-dev)"
-	PG_EXTRA_CONF="shared_preload_libraries = '$PRELOAD_LIB'
-pam_oauth2_preload.module = '$MODULE'"
-fi
+if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
 pg_start "$hba"
 # Connection logging would add two log lines to every login of every method.
 pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null

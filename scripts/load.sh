@@ -32,9 +32,7 @@ private_syslog
 start_issuer
 install_module "$BUILD"
 install -d -m 700 -o postgres "$WORK/pgcache"
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chown root:postgres "$WORK/client.secret"
-chmod 640 "$WORK/client.secret"
+write_client_secret postgres
 
 svc=pam_oauth2_load_$$
 # No verdict is remembered in these three (each login runs its check; keys

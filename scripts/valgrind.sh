@@ -30,8 +30,7 @@ command -v valgrind >/dev/null || bail "valgrind is not installed (apt-get insta
 build_in build/valgrind -Dbuildtype=debug
 private_syslog
 start_issuer
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chmod 600 "$WORK/client.secret"
+write_client_secret
 mkdir -p "$WORK/pam.d"
 
 # svc NAME ARGS...: auth with the module and ARGS, account with the module.

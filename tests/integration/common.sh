@@ -44,6 +44,19 @@ start_issuer() {
 	INTROSPECT=$(issuer_field introspection_endpoint)
 }
 
+# write_client_secret [GROUP]: the test issuer's introspection client secret
+# (tests/issuer/README.md) in $WORK/client.secret, mode 0600; with GROUP,
+# root:GROUP 0640, for PostgreSQL backends running as that group's user.
+write_client_secret() {
+	printf 's3cret-for-tests\n' >"$WORK/client.secret"
+	if [ $# -gt 0 ]; then
+		chown "root:$1" "$WORK/client.secret"
+		chmod 640 "$WORK/client.secret"
+	else
+		chmod 600 "$WORK/client.secret"
+	fi
+}
+
 issuer_field() {
 	node -p "JSON.parse(require('fs').readFileSync('$WORK/issuer.json')).$1"
 }

@@ -26,6 +26,16 @@ install_module() {
 	chmod -R a+rX "$WORK/root"
 }
 
+# use_preload: after install_module, makes the next pg_start's server preload
+# the staged pam_oauth2_preload.so, pointed at the staged module.
+use_preload() {
+	local lib
+	lib=$(find "$WORK/root" -name pam_oauth2_preload.so -print -quit)
+	[ -n "$lib" ] || bail "meson install put no pam_oauth2_preload.so under $WORK/root (is postgresql-server-dev installed?)"
+	PG_EXTRA_CONF="shared_preload_libraries = '$lib'
+pam_oauth2_preload.module = '$MODULE'"
+}
+
 # pam_service NAME LINES: writes /etc/pam.d/NAME, removed on exit.
 pam_service() {
 	printf '%s\n' "$2" >"/etc/pam.d/$1"

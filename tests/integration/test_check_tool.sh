@@ -9,8 +9,7 @@ set -u
 start_issuer
 ISSUER=$(issuer_field issuer)
 INTROSPECT=$(issuer_field introspection_endpoint)
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chmod 600 "$WORK/client.secret"
+write_client_secret
 ALL_OUTPUT="$WORK/all_output"
 : >"$ALL_OUTPUT"
 

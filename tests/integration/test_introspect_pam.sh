@@ -7,8 +7,7 @@ set -u
 
 start_issuer
 start_syslog_capture
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chmod 600 "$WORK/client.secret"
+write_client_secret
 printf 'wrong-secret\n' >"$WORK/wrong.secret"
 chmod 600 "$WORK/wrong.secret"
 

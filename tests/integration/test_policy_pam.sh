@@ -6,8 +6,7 @@ set -u
 
 start_issuer
 start_syslog_capture
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chmod 600 "$WORK/client.secret"
+write_client_secret
 
 JWT="issuer=$ISSUER audience=db cache_dir=$WORK/cache"
 

@@ -22,9 +22,7 @@ account required $MODULE userinfo=$FAULTS/hang"
 install -d -m 700 -o postgres "$WORK/pgcache"
 pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres username_claim=preferred_username cache_dir=$WORK/pgcache
 account required $MODULE"
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chown root:postgres "$WORK/client.secret"
-chmod 640 "$WORK/client.secret"
+write_client_secret postgres
 pam_service "${svc}_opaque" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username
 account required $MODULE"
 pg_start "host all grace 127.0.0.1/32 pam pamservice=${svc}_opaque

@@ -12,14 +12,10 @@ pg_tests_need_root
 start_issuer
 start_syslog_capture
 install_module "$BUILD_DIR"
-PRELOAD_LIB=$(find "$WORK/root" -name pam_oauth2_preload.so -print -quit)
-[ -n "$PRELOAD_LIB" ] || bail "meson install put no pam_oauth2_preload.so under $WORK/root"
 
 svc=pam_oauth2_preload_$$
 install -d -m 700 -o postgres "$WORK/pgcache"
-printf 's3cret-for-tests\n' >"$WORK/client.secret"
-chown root:postgres "$WORK/client.secret"
-chmod 640 "$WORK/client.secret"
+write_client_secret postgres
 NOCACHE="cache_dir=$WORK/pgcache cache_ttl=0 negative_cache_ttl=0"
 pam_service "${svc}_userinfo" "auth    required $MODULE userinfo=$USERINFO username_claim=preferred_username $NOCACHE
 account required $MODULE"
@@ -28,8 +24,7 @@ account required $MODULE"
 pam_service "${svc}_opaque" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username $NOCACHE
 account required $MODULE"
 
-PG_EXTRA_CONF="shared_preload_libraries = '$PRELOAD_LIB'
-pam_oauth2_preload.module = '$MODULE'"
+use_preload
 pg_start "host all alice 127.0.0.1/32 pam pamservice=${svc}_userinfo
 host all carol 127.0.0.1/32 pam pamservice=${svc}_jwt
 host all dave 127.0.0.1/32 pam pamservice=${svc}_opaque"

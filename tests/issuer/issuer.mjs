@@ -126,6 +126,22 @@ function strField(body, name) {
   return v;
 }
 
+// A form field holding a JSON object; undefined when absent or empty.
+function objectField(body, name) {
+  const text = strField(body, name);
+  if (text === undefined || text === '') return undefined;
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw bad(`Invalid '${name}': not JSON`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw bad(`Invalid '${name}': expected a JSON object`);
+  }
+  return v;
+}
+
 // Validates every token-shaping form field up front and returns what to do.
 // Shared by POST /token (through the beforeTokenSigning hook) and POST /__mint.
 function parseTokenFields(body) {
@@ -177,17 +193,8 @@ function parseTokenFields(body) {
   }
   f.alg = alg || DEFAULT_ALG;
 
-  const hj = strField(body, 'header_json');
-  if (hj !== undefined && hj !== '') {
-    let h;
-    try {
-      h = JSON.parse(hj);
-    } catch {
-      throw bad("Invalid 'header_json': not JSON");
-    }
-    if (h === null || typeof h !== 'object' || Array.isArray(h)) {
-      throw bad("Invalid 'header_json': expected a JSON object");
-    }
+  const h = objectField(body, 'header_json');
+  if (h !== undefined) {
     for (const k of ['alg', 'crit', 'b64']) {
       if (k in h) throw bad(`Invalid 'header_json': '${k}' cannot be set`);
     }
@@ -196,17 +203,8 @@ function parseTokenFields(body) {
 
   // extra_json: a JSON object merged into the claims last (Keycloak-shaped
   // claims such as realm_access, groups, email_verified).
-  const ej = strField(body, 'extra_json');
-  if (ej !== undefined && ej !== '') {
-    let x;
-    try {
-      x = JSON.parse(ej);
-    } catch {
-      throw bad("Invalid 'extra_json': not JSON");
-    }
-    if (x === null || typeof x !== 'object' || Array.isArray(x)) {
-      throw bad("Invalid 'extra_json': expected a JSON object");
-    }
+  const x = objectField(body, 'extra_json');
+  if (x !== undefined) {
     if (Object.hasOwn(x, '__proto__')) throw bad("Invalid 'extra_json': '__proto__' cannot be set");
     f.extra = x;
   }

@@ -52,27 +52,19 @@ async function main() {
     if (eq <= 0) fail(`bad argument '${arg}': expected key=value`);
     form.append(arg.slice(0, eq), arg.slice(eq + 1));
   }
-  const headerJson = parsed.values['header-json'];
-  if (headerJson !== undefined) {
-    let h;
+  // --header-json and --extra-json go to the form as header_json and
+  // extra_json, after checking here that each is a JSON object.
+  for (const [option, field] of [['header-json', 'header_json'], ['extra-json', 'extra_json']]) {
+    const text = parsed.values[option];
+    if (text === undefined) continue;
+    let v;
     try {
-      h = JSON.parse(headerJson);
+      v = JSON.parse(text);
     } catch (err) {
-      fail(`--header-json: ${err.message}`);
+      fail(`--${option}: ${err.message}`);
     }
-    if (h === null || typeof h !== 'object' || Array.isArray(h)) fail('--header-json: not a JSON object');
-    form.append('header_json', headerJson);
-  }
-  const extraJson = parsed.values['extra-json'];
-  if (extraJson !== undefined) {
-    let x;
-    try {
-      x = JSON.parse(extraJson);
-    } catch (err) {
-      fail(`--extra-json: ${err.message}`);
-    }
-    if (x === null || typeof x !== 'object' || Array.isArray(x)) fail('--extra-json: not a JSON object');
-    form.append('extra_json', extraJson);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(`--${option}: not a JSON object`);
+    form.append(field, text);
   }
   const opaque = parsed.values.opaque === true;
   const algs = form.getAll('alg');
