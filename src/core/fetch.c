@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json_error.h"
 #include "text.h"
 
 struct oa_http_request
@@ -63,7 +64,7 @@ oa_fetch_json_body(const struct oa_http_response *resp, const char *what,
 	}
 	root = json_loadb(resp->body, resp->body_len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
-		oa_text_escape(err.text, strlen(err.text), shown, sizeof(shown));
+		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_UNAVAILABLE, "%s is not valid JSON: %s", what, shown);
 	}
 	if (!json_is_object(root)) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "json_error.h"
 #include "signature.h"
 #include "text.h"
 
@@ -96,7 +97,7 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 	memset(out, 0, sizeof(*out));
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 	if (doc == NULL) {
-		oa_text_escape(err.text, strlen(err.text), shown, sizeof(shown));
+		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
 	}
 	if (import_set(doc, kid, kid_len, out, NULL, r) != OA_OK && r->status == OA_UNAVAILABLE)

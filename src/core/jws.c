@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base64url.h"
+#include "json_error.h"
 #include "text.h"
 
 bool
@@ -38,7 +39,7 @@ decode_object(const char *seg, size_t len, const char *what, json_t **out,
 	if (*out == NULL) {
 		char shown[80];
 
-		oa_text_escape(err.text, strlen(err.text), shown, sizeof(shown));
+		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_REJECTED, "JWT %s is not valid JSON: %s", what, shown);
 	}
 	if (!json_is_object(*out))

@@ -76,6 +76,12 @@ test_userinfo_broken_answers_are_unavailable(void **state)
 	assert_int_equal(judge(200, "application/jwt", "e30.e30.", &claims, &r), OA_UNAVAILABLE);
 	assert_int_equal(judge(200, "application/json", "not json", &claims, &r), OA_UNAVAILABLE);
 	assert_non_null(strstr(r.reason, "not valid JSON"));
+	/* the reason goes to syslog: it says where, never quotes the answer,
+	 * which may echo the token */
+	assert_int_equal(judge(200, "application/json", "{\"token\" \"eyJhbGciOi\"}", &claims, &r),
+			 OA_UNAVAILABLE);
+	assert_string_equal(r.reason, "issuer's answer is not valid JSON: invalid syntax at line 1, column 21");
+	assert_null(strstr(r.reason, "eyJ"));
 	assert_int_equal(judge(200, "application/json", "{\"sub\":\"a\"", &claims, &r),
 			 OA_UNAVAILABLE);
 	assert_int_equal(judge(200, "application/json", "{\"sub\":\"a\"} {}", &claims, &r),
