@@ -123,6 +123,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
+			/* An unknown letter in "-xy" leaves argv[optind - 1] on the
+			 * argument before, which may be a token: name the letter. */
+			if (optopt != 0)
+				return usage_error("unknown option -%c", optopt);
 			/* Only the name: "--tokn=eyJ..." must not echo the token. */
 			return usage_error("unknown option %.*s",
 					   (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
@@ -130,6 +134,10 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->user == NULL || *o->user == '\0')
 		return usage_error("%s is required", "--user NAME");
+	/* "--token-file $TOKEN": the value would be echoed as a file name. */
+	if (looks_like_token(o->token_file))
+		return usage_error("%s", "--token-file names a file, and this looks like a token "
+				   "(not shown): put the token in a file or on standard input");
 	if (o->service != NULL && optind < argc)
 		return usage_error("%s: give either --service or the module's arguments, not both",
 				   argv[optind]);

@@ -187,6 +187,11 @@ run_check --user alice --token-file "$WORK/nonexistent" $JWT
 expect_check "an unreadable token file: exit 2" 2 "cannot read $WORK/nonexistent"
 run_check --user alice --token "$(cat "$WORK/alice")" $JWT
 expect_check "there is no --token option: exit 2, says why" 2 "shell history"
+run_check --user alice --token-file "$(cat "$WORK/alice")" $JWT
+expect_check "a token given as --token-file is refused, not echoed as a file name: exit 2" 2 \
+	"looks like a token"
+run_check --user alice --token-file "$WORK/alice" --user "$(cat "$WORK/alice")" -xy $JWT
+expect_check "an unknown letter after a token is named alone: exit 2" 2 "unknown option -x"
 run_check --user alice $JWT "$(cat "$WORK/alice")" <"$WORK/alice"
 expect_check "a token among the module arguments is refused: exit 2" 2 "looks like a token"
 run_check --user alice --token-file "$WORK/alice" --json "cache_dir=$WORK/not-absolute/../x" issuer=x
