@@ -191,25 +191,6 @@ read_token(const char *file, size_t *len)
 	return buf;
 }
 
-/* The module's arguments, with cache=off in place of any cache= for
- * --no-cache.  Only the array is allocated. */
-static const char **
-module_arguments(int argc, const char *const *argv, bool no_cache, int *out_argc)
-{
-	const char **args = calloc((size_t)argc + 2, sizeof(*args));
-	int n = 0;
-
-	if (args == NULL)
-		return NULL;
-	for (int i = 0; i < argc; i++)
-		if (!no_cache || strncmp(argv[i], "cache=", 6) != 0)
-			args[n++] = argv[i];
-	if (no_cache)
-		args[n++] = "cache=off";
-	*out_argc = n;
-	return args;
-}
-
 static int
 report(const struct options *o, const char *options_from,
        const struct oa_verdict *v, const struct oa_trace *t)
@@ -256,35 +237,27 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	struct oa_config cfg;
 	struct oa_verdict v;
 	struct oa_result r;
-	const char **args;
 	char *token;
 	size_t len;
-	int n, rc;
+	int rc;
 
 	oa_trace_init(&trace);
 	oa_result_init(&r);
-	args = module_arguments(argc, argv, o->no_cache, &n);
-	if (args == NULL) {
-		fprintf(stderr, "pam_oauth2_check: out of memory\n");
-		return EXIT_USAGE;
-	}
-	if (oa_config_parse(n, args, &cfg, &r) != OA_OK) {
-		rc = report_config_error(o, options_from, &r, &trace);
-		free(args);
-		return rc;
-	}
+	/* The arguments as the module parses them, so the tool refuses what
+	 * the module would; --no-cache only then turns the cache off. */
+	if (oa_config_parse(argc, argv, &cfg, &r) != OA_OK)
+		return report_config_error(o, options_from, &r, &trace);
+	if (o->no_cache)
+		cfg.cache_off = true;
 	token = read_token(o->token_file, &len);
-	if (token == NULL) {
-		free(args);
+	if (token == NULL)
 		return EXIT_USAGE;
-	}
 	if (len == 0 || memchr(token, '\0', len) != NULL) {
 		fprintf(stderr, "pam_oauth2_check: %s\n", len == 0 ?
 			"no token: give it on standard input or with --token-file FILE" :
 			"the token input holds a NUL byte; PAM would see only what comes before it");
 		explicit_bzero(token, len);
 		free(token);
-		free(args);
 		return EXIT_USAGE;
 	}
 	oa_verdict_explain(&cfg, o->user, token, &trace, &v);
@@ -292,7 +265,6 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	free(token);
 	rc = report(o, options_from, &v, &trace);
 	oa_trace_clear(&trace);
-	free(args);
 	return rc;
 }
 

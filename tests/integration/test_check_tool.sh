@@ -79,7 +79,10 @@ expect_check "--no-cache: cache=off, the token checked afresh" 0 \
 check "--no-cache does not say it was answered from cache" \
 	bash -c '! grep -q "answered from cache" <<<"$1"' _ "$OUT"
 run_check --user alice --token-file "$WORK/alice" --no-cache $JWT cache=on
-expect_check "--no-cache replaces a cache= argument (not given twice)" 0 "cache=off" "verdict: accepted"
+expect_check "--no-cache overrides a cache=on argument" 0 "cache=off" "verdict: accepted"
+run_check --user alice --token-file "$WORK/alice" --no-cache $JWT cache=bogus
+expect_check "--no-cache does not hide an argument the module refuses: exit 2" 2 \
+	'cache: expected on or off, got "bogus"'
 mkdir -m 777 "$WORK/shared_cache"
 run_check --user alice --token-file "$WORK/alice" $JWT_BASE "cache_dir=$WORK/shared_cache"
 expect_check "a cache_dir= the tool may not use: exit 2 with a hint" 2 \
