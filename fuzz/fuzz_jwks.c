@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	oa_result_init(&skip);
 	oa_result_init(&r);
-	if (oa_jwks_from_json(doc, &set, &skip, &r) == OA_OK) {
+	if (oa_jwks_from_json(doc, NULL, 0, &set, &skip, &r) == OA_OK) {
 		/* kid lookups walk every key; the seeds use these kids. */
 		(void)oa_jwks_has_kid(&set, "k1", 2);
 		(void)oa_jwks_has_kid(&set, "", 0);

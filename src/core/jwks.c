@@ -33,11 +33,9 @@ member_has_kid(const json_t *member, const char *kid, size_t kid_len)
 	       memcmp(json_string_value(k), kid, kid_len) == 0;
 }
 
-/* With a kid, only the member that carries it is imported: importing a key
- * costs some 20 us (EVP_PKEY_fromdata), and a set may hold dozens. */
-static enum oa_status
-import_set(const json_t *doc, const char *kid, size_t kid_len, struct oa_jwks *out,
-	   struct oa_result *first_skip, struct oa_result *r)
+enum oa_status
+oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, struct oa_jwks *out,
+		  struct oa_result *first_skip, struct oa_result *r)
 {
 	const json_t *keys = json_object_get(doc, "keys");
 	size_t count;
@@ -73,20 +71,6 @@ import_set(const json_t *doc, const char *kid, size_t kid_len, struct oa_jwks *o
 }
 
 enum oa_status
-oa_jwks_from_json(const json_t *doc, struct oa_jwks *out,
-		  struct oa_result *first_skip, struct oa_result *r)
-{
-	return import_set(doc, NULL, 0, out, first_skip, r);
-}
-
-enum oa_status
-oa_jwks_from_json_for_kid(const json_t *doc, const char *kid, size_t kid_len,
-			  struct oa_jwks *out, struct oa_result *r)
-{
-	return import_set(doc, kid, kid_len, out, NULL, r);
-}
-
-enum oa_status
 oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 		  struct oa_jwks *out, struct oa_result *r)
 {
@@ -100,7 +84,7 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
 	}
-	if (import_set(doc, kid, kid_len, out, NULL, r) != OA_OK && r->status == OA_UNAVAILABLE)
+	if (oa_jwks_from_json(doc, kid, kid_len, out, NULL, r) != OA_OK && r->status == OA_UNAVAILABLE)
 		r->status = OA_CONFIG; /* a bad local file is our configuration */
 	json_decref(doc);
 	return r->status;

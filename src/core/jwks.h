@@ -17,20 +17,15 @@ struct oa_jwks {
 };
 
 /* `doc` must be {"keys":[...]}.  A set in which two keys share a kid is
- * refused whole (a token's kid must name one key).  Keys that cannot be
- * imported (encryption keys, kinds or sizes not accepted) are skipped and
+ * refused whole (a token's kid must name one key).  With a kid, only the
+ * member that carries it is imported (importing a key costs some 20 us, and
+ * a set may hold dozens); with kid NULL, every member.  Keys that cannot be
+ * imported (encryption keys, kinds or sizes not accepted) are left out and
  * counted; the first such reason is kept in *first_skip (may be NULL).
  * Failures are OA_UNAVAILABLE: the issuer published something unusable. */
-enum oa_status oa_jwks_from_json(const json_t *doc, struct oa_jwks *out,
-				 struct oa_result *first_skip,
+enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len,
+				 struct oa_jwks *out, struct oa_result *first_skip,
 				 struct oa_result *r);
-
-/* The same checks of the whole set, but imports only the member whose kid
- * is `kid` (when kid is NULL, every member): what a token naming a kid can
- * use.  A member that cannot be imported is left out, as above. */
-enum oa_status oa_jwks_from_json_for_kid(const json_t *doc, const char *kid,
-					 size_t kid_len, struct oa_jwks *out,
-					 struct oa_result *r);
 
 /* Reads a JWK Set from a file (jwks_file=); kid as above. */
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,

@@ -208,23 +208,23 @@ test_keys_only_the_named_key_is_imported(void **state)
 
 	(void)state;
 	oa_result_init(&r);
-	assert_int_equal(oa_jwks_from_json_for_kid(set, "k2", 2, &out, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "k2", 2, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 1);
 	assert_string_equal(out.keys[0].kid, "k2");
 	assert_int_equal(out.skipped, 0);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json_for_kid(set, "weak", 4, &out, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "weak", 4, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 0);
 	assert_int_equal(out.skipped, 1);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json_for_kid(set, "k", 1, &out, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "k", 1, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 0);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json_for_kid(set, NULL, 0, &out, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, NULL, 0, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 2);
 	assert_int_equal(out.skipped, 1);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json_for_kid(dup, "k2", 2, &out, &r), OA_UNAVAILABLE);
+	assert_int_equal(oa_jwks_from_json(dup, "k2", 2, &out, NULL, &r), OA_UNAVAILABLE);
 	assert_non_null(strstr(r.reason, "same kid"));
 	oa_jwks_clear(&out);
 	json_decref(set);
