@@ -15,6 +15,7 @@
 #include "bounds.h"
 #include "policy.h"
 #include "result.h"
+#include "sha256.h"
 #include "url.h"
 
 struct oa_required_claim {
@@ -76,7 +77,7 @@ struct oa_config {
 	size_t cache_max_entries;
 	/* SHA-256 of every argument: a remembered verdict is only valid for the
 	 * exact configuration that reached it. */
-	unsigned char options_digest[32];
+	unsigned char options_digest[OA_SHA256_BYTES];
 	long jwks_refresh_min_seconds;
 	long jwks_stale_max_seconds;
 

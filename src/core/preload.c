@@ -57,8 +57,9 @@ oa_preload(const char *module_path, struct oa_result *r)
 		const char *why = dlerror();
 		char shown[160];
 
-		oa_text_escape(why != NULL ? why : "unknown error",
-			       why != NULL ? strlen(why) : 13, shown, sizeof(shown));
+		if (why == NULL)
+			why = "unknown error";
+		oa_text_escape(why, strlen(why), shown, sizeof(shown));
 		return oa_fail(r, OA_INTERNAL, "cannot load %s", shown);
 	}
 	return OA_OK;

@@ -21,6 +21,7 @@ void
 _PG_init(void)
 {
 	struct oa_result r;
+	const char *module;
 
 	DefineCustomStringVariable("pam_oauth2_preload.module",
 				   "The PAM module to map into the postmaster, as pam.d names it.",
@@ -33,14 +34,13 @@ _PG_init(void)
 			(errmsg("pam_oauth2_preload does nothing unless listed in shared_preload_libraries")));
 		return;
 	}
+	module = module_path != NULL && module_path[0] != '\0' ? module_path : NULL;
 	oa_result_init(&r);
-	if (oa_preload(module_path != NULL && module_path[0] != '\0' ? module_path : NULL,
-		       &r) != OA_OK) {
+	if (oa_preload(module, &r) != OA_OK) {
 		ereport(WARNING, (errmsg("pam_oauth2_preload: %s", r.reason),
 				  errdetail("Logins through pam_oauth2 still work, at their usual cost.")));
 		return;
 	}
 	ereport(LOG, (errmsg("pam_oauth2_preload: libcurl and OpenSSL loaded%s%s",
-			     module_path != NULL && module_path[0] != '\0' ? ", and " : "",
-			     module_path != NULL ? module_path : "")));
+			     module != NULL ? ", and " : "", module != NULL ? module : "")));
 }
