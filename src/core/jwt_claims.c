@@ -88,7 +88,15 @@ oa_claims_check_audience(const struct oa_config *cfg, const json_t *claims,
 	size_t i;
 	const json_t *item;
 
-	if (cfg->allow_any_audience || cfg->n_audiences == 0 || (aud == NULL && !required))
+	if (cfg->allow_any_audience)
+		return OA_OK;
+	/* Nothing to compare with: fine for an answer that need not carry aud
+	 * (introspection), never for a token that must (config.c refuses such
+	 * a line; this keeps the check closed whoever builds the config). */
+	if (cfg->n_audiences == 0)
+		return required ? oa_fail(r, OA_CONFIG, "%s: no audience= to check aud against", what)
+				: OA_OK;
+	if (aud == NULL && !required)
 		return OA_OK;
 	if (aud == NULL)
 		return oa_fail(r, OA_REJECTED, "%s has no aud claim", what);
@@ -135,7 +143,10 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 	const json_t *iss = json_object_get(claims, "iss");
 	char shown[96];
 
-	if (cfg->issuer == NULL || (iss == NULL && !required))
+	if (cfg->issuer == NULL)
+		return required ? oa_fail(r, OA_CONFIG, "%s: no issuer= to check iss against", what)
+				: OA_OK;
+	if (iss == NULL && !required)
 		return OA_OK;
 	if (!json_is_string(iss))
 		return oa_fail(r, OA_REJECTED, "%s has no iss string", what);

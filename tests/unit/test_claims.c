@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "claims.h"
+#include "config.h"
+#include "jwt_claims.h"
 
 static json_t *
 claims(const char *text)
@@ -131,6 +133,30 @@ test_claims_all_required_must_hold(void **state)
 	json_decref(j);
 }
 
+/* A token must have its aud and iss checked: with nothing configured to
+ * check them against, the check fails closed (config.c refuses such a JWT
+ * line first); an introspection answer, which need not carry them, passes. */
+static void
+test_claims_aud_iss_without_configuration_fail_closed_when_required(void **state)
+{
+	const char *argv[] = { "userinfo=https://idp.example/userinfo" };
+	json_t *j = claims("{\"aud\":\"db\",\"iss\":\"https://idp.example\"}");
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(1, argv, &cfg, &r), OA_OK);
+	assert_int_equal(oa_claims_check_audience(&cfg, j, false, "introspection", &r), OA_OK);
+	assert_int_equal(oa_claims_check_issuer(&cfg, j, false, "introspection", &r), OA_OK);
+	assert_int_equal(oa_claims_check_audience(&cfg, j, true, "JWT", &r), OA_CONFIG);
+	assert_string_equal(r.reason, "JWT: no audience= to check aud against");
+	oa_result_init(&r);
+	assert_int_equal(oa_claims_check_issuer(&cfg, j, true, "JWT", &r), OA_CONFIG);
+	assert_string_equal(r.reason, "JWT: no issuer= to check iss against");
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -140,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_claims_username_escapes_control_characters_in_reason),
 		cmocka_unit_test(test_claims_required_equalities),
 		cmocka_unit_test(test_claims_all_required_must_hold),
+		cmocka_unit_test(test_claims_aud_iss_without_configuration_fail_closed_when_required),
 	};
 	return cmocka_run_group_tests_name("claims", tests, NULL, NULL);
 }
