@@ -22,6 +22,16 @@
 #include "bounds.h"
 #include "sha256.h"
 
+/* pg_oauth2_token keeps access and refresh tokens here: a buffer that held
+ * an entry is wiped before it goes back to the allocator. */
+static void
+free_wiped(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
+	free(p);
+}
+
 /* An entry, integers big-endian:
  *
  *   offset   size  field
@@ -340,7 +350,7 @@ read_entry(int fd, const struct stat *st, unsigned char **buf, size_t *size,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			free(*buf);
+			free_wiped(*buf, want + 1);
 			*buf = NULL;
 			return oa_fail(r, OA_INTERNAL, "cannot read cache entry: %s",
 				       strerror(errno));
@@ -350,7 +360,7 @@ read_entry(int fd, const struct stat *st, unsigned char **buf, size_t *size,
 		got += (size_t)n;
 	}
 	if (got != want) {
-		free(*buf);
+		free_wiped(*buf, want + 1);
 		*buf = NULL;
 	}
 	*size = want;
@@ -442,16 +452,16 @@ oa_cache_get(struct oa_cache *c, const char *ns, const char *key,
 	close(fd);
 	if (buf == NULL || !parse_entry(buf, size, key, &e)) {
 		remove_if_unchanged(c->dirfd, name, &st);
-		free(buf);
+		free_wiped(buf, size + 1);
 		return OA_OK;
 	}
 	if (now > e.meta.stale_until) {
-		free(buf);
+		free_wiped(buf, size + 1);
 		return OA_OK;
 	}
 	*value = malloc(e.value_len + 1);
 	if (*value == NULL) {
-		free(buf);
+		free_wiped(buf, size + 1);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
 	memcpy(*value, e.value, e.value_len);
@@ -459,7 +469,7 @@ oa_cache_get(struct oa_cache *c, const char *ns, const char *key,
 	*len = e.value_len;
 	if (meta != NULL)
 		*meta = e.meta;
-	free(buf);
+	free_wiped(buf, size + 1);
 	*found = true;
 	return OA_OK;
 }
@@ -632,7 +642,7 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	char name[NAME_BYTES], temp[NAME_BYTES];
 	unsigned char md[DIGEST_BYTES];
 	unsigned char *buf;
-	size_t size;
+	size_t size, alloc;
 	bool ok;
 	int fd, err;
 
@@ -644,7 +654,8 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 		return oa_fail(r, OA_INTERNAL,
 			       "cache value of %zu bytes is over the limit of %d",
 			       len, OA_MAX_CACHE_VALUE_BYTES);
-	buf = malloc(FIXED_BYTES + strlen(key) + len);
+	alloc = FIXED_BYTES + strlen(key) + len;
+	buf = malloc(alloc);
 	if (buf == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	size = encode_entry(buf, key, strlen(key), value, len, meta);
@@ -655,7 +666,7 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	fd = create_temp(c->dirfd, ns, temp);
 	if (fd < 0) {
 		err = errno;
-		free(buf);
+		free_wiped(buf, alloc);
 		return oa_fail(r, OA_INTERNAL,
 			       "cannot create a temporary file in the cache: %s",
 			       strerror(err));
@@ -665,7 +676,7 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	 * login that writes the cache a disk flush. */
 	ok = write_all(fd, buf, size);
 	err = errno;
-	free(buf);
+	free_wiped(buf, alloc);
 	if (close(fd) != 0 && ok) {
 		ok = false;
 		err = errno;

@@ -4,8 +4,9 @@
  * disk.  Many backends read and write at once without locks: writers
  * replace whole files by rename, and readers trust nothing they read until
  * its checksum, key, owner and mode have been checked, so a damaged or
- * planted entry is a miss, never a value.  Entries hold no secrets (never a
- * token), but are written 0600 in a 0700 directory all the same. */
+ * planted entry is a miss, never a value.  The module's entries hold no
+ * token; pg_oauth2_token's hold its access and refresh tokens, so entries
+ * are written 0600 in a 0700 directory and buffers are wiped when freed. */
 #ifndef OA_CACHE_H
 #define OA_CACHE_H
 
