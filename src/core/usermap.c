@@ -1,6 +1,7 @@
-/* username_map= (see usermap.h for the format).  The file is read whole,
- * checked line by line, and kept in memory with its regexes compiled, so a
- * login costs one pass over at most OA_MAX_USERMAP_ENTRIES lines.  The
+/* username_map= (see usermap.h for the format).  Each login reads the file
+ * whole, checks it line by line and compiles its regexes (nothing survives
+ * from one PostgreSQL backend to the next), then makes one pass over at
+ * most OA_MAX_USERMAP_ENTRIES entries.  The
  * identity comes from the network: it is length-checked and refused with a
  * NUL byte before any regex sees it, because regexec stops at a NUL and a
  * pattern could otherwise match a prefix the issuer chose. */
