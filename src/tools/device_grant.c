@@ -215,7 +215,6 @@ pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_ur
 			break;
 		}
 		sleep_ms(interval * 1000 < left ? interval * 1000 : left);
-		oa_ctx_init(ctx, ctx->cfg, ctx->cache);
 		if (poll_once(ctx, token_url, client, &dc, &interval, &done, out, r) != OA_OK)
 			break;
 	}

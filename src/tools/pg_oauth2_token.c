@@ -101,7 +101,6 @@ refresh(struct oa_ctx *ctx, const char *token_url, const struct pt_client *clien
 
 	oa_form_add(&form, "grant_type", "refresh_token", 13);
 	oa_form_add(&form, "refresh_token", refresh_token, strlen(refresh_token));
-	oa_ctx_init(ctx, ctx->cfg, ctx->cache);
 	pt_token_grant(ctx, token_url, client, &form, "refresh token", out, r);
 	oa_form_wipe(&form);
 	if (r->status == OA_OK && out->refresh_token == NULL) {
@@ -124,7 +123,6 @@ client_credentials(struct oa_ctx *ctx, const char *token_url, const struct pt_cl
 	oa_form_add(&form, "grant_type", "client_credentials", 18);
 	if (scope != NULL)
 		oa_form_add(&form, "scope", scope, strlen(scope));
-	oa_ctx_init(ctx, ctx->cfg, ctx->cache);
 	pt_token_grant(ctx, token_url, client, &form, "client credentials grant", out, r);
 	oa_form_wipe(&form);
 	return r->status;

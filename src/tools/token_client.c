@@ -160,12 +160,16 @@ oauth_error(const struct oa_http_response *resp, struct pt_token_reply *reply)
 }
 
 enum oa_status
-pt_client_post(const struct oa_ctx *ctx, const char *url, const struct pt_client *client,
+pt_client_post(struct oa_ctx *ctx, const char *url, const struct pt_client *client,
 	       struct oa_form *form, struct oa_http_response *resp, struct oa_result *r)
 {
 	struct oa_form basic = { 0 };
-	struct oa_http_request req = oa_fetch_request(ctx, url);
+	struct oa_http_request req;
 
+	/* Each request gets the whole timeout= (a device grant polls for
+	 * minutes), and the clock it judges expires_in against is read now. */
+	oa_ctx_init(ctx, ctx->cfg, ctx->cache);
+	req = oa_fetch_request(ctx, url);
 	memset(resp, 0, sizeof(*resp));
 	pt_client_authenticate(client, form, &basic);
 	if (form->failed || basic.failed) {
@@ -185,7 +189,7 @@ pt_client_post(const struct oa_ctx *ctx, const char *url, const struct pt_client
 }
 
 void
-pt_token_request(const struct oa_ctx *ctx, const char *url,
+pt_token_request(struct oa_ctx *ctx, const char *url,
 		 const struct pt_client *client, struct oa_form *form,
 		 struct pt_token_reply *reply, struct oa_result *r)
 {
@@ -215,7 +219,7 @@ done:
 }
 
 enum oa_status
-pt_token_grant(const struct oa_ctx *ctx, const char *url, const struct pt_client *client,
+pt_token_grant(struct oa_ctx *ctx, const char *url, const struct pt_client *client,
 	       struct oa_form *form, const char *what, struct pt_token *out,
 	       struct oa_result *r)
 {

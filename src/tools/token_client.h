@@ -51,22 +51,23 @@ struct pt_token_reply {
 void pt_client_authenticate(const struct pt_client *client, struct oa_form *form,
 			    struct oa_form *basic);
 
-/* POSTs `form` with the client's authentication added to `url`; OA_OK for
- * any HTTP answer, which the caller judges and frees. */
-enum oa_status pt_client_post(const struct oa_ctx *ctx, const char *url,
+/* POSTs `form` with the client's authentication added to `url`, with the
+ * context's clock and time budget started afresh; OA_OK for any HTTP
+ * answer, which the caller judges and frees. */
+enum oa_status pt_client_post(struct oa_ctx *ctx, const char *url,
 			      const struct pt_client *client, struct oa_form *form,
 			      struct oa_http_response *resp, struct oa_result *r);
 
 /* POSTs `form` (grant_type and the grant's parameters, without client
  * authentication, which this adds) to `url` and sorts the answer.  Reasons
  * for PT_NO_ANSWER go to `r`. */
-void pt_token_request(const struct oa_ctx *ctx, const char *url,
+void pt_token_request(struct oa_ctx *ctx, const char *url,
 		      const struct pt_client *client, struct oa_form *form,
 		      struct pt_token_reply *reply, struct oa_result *r);
 
 /* pt_token_request for a grant whose every OAuth error is final: OA_OK with
  * *out, or OA_REJECTED naming `what` and the issuer's error. */
-enum oa_status pt_token_grant(const struct oa_ctx *ctx, const char *url,
+enum oa_status pt_token_grant(struct oa_ctx *ctx, const char *url,
 			      const struct pt_client *client, struct oa_form *form,
 			      const char *what, struct pt_token *out,
 			      struct oa_result *r);
