@@ -81,6 +81,9 @@
 /* A temporary file is renamed within milliseconds of being created; one
  * this old was left by a backend killed mid-write and is swept away. */
 #define OA_CACHE_TEMP_MAX_AGE_SECONDS 3600
+/* A namespace bounded by max_entries is swept on about one put in
+ * max_entries/OA_CACHE_SWEEP_SHARE, down to all but that share of it. */
+#define OA_CACHE_SWEEP_SHARE 10
 
 /* Authorization rules (policy.c): scope=, claim_equals=, claim_contains=,
  * claim_any_of=, claim_all_of=.  Each occurrence of an option is one rule. */

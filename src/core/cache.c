@@ -518,6 +518,19 @@ create_temp(int dirfd, const char *ns, char temp[NAME_BYTES])
 	return -1;
 }
 
+/* The entry's modification time is its stale_until, so that a sweep
+ * tells the dead and the soon-dead from a stat alone.  A file system that
+ * refuses the time leaves the time of writing, earlier than stale_until:
+ * a sweep then takes the entry for dead too soon, which costs a refetch. */
+static void
+set_expiry(int fd, long long stale_until)
+{
+	struct timespec times[2] = { { .tv_nsec = UTIME_OMIT },
+				     { .tv_sec = (time_t)stale_until } };
+
+	(void)futimens(fd, times);
+}
+
 static size_t
 encode_entry(unsigned char *buf, const char *key, size_t key_len,
 	     const char *value, size_t len, const struct oa_cache_meta *meta)
@@ -560,8 +573,9 @@ struct victim {
 	struct stat st;
 };
 
+/* An entry's modification time is its stale_until (see oa_cache_put). */
 static int
-older_first(const void *a, const void *b)
+expires_first(const void *a, const void *b)
 {
 	const struct victim *x = a, *y = b;
 
@@ -572,13 +586,28 @@ older_first(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* By modification time rather than stored_at: it needs no file opened,
- * and rename keeps the time the writer wrote it.  Backends evicting at
+bool
+oa_cache_sweep_due(size_t max_entries, uint32_t random)
+{
+	size_t every = max_entries / OA_CACHE_SWEEP_SHARE;
+
+	return every <= 1 || random % every == 0;
+}
+
+size_t
+oa_cache_sweep_target(size_t max_entries)
+{
+	return max_entries - max_entries / OA_CACHE_SWEEP_SHARE;
+}
+
+/* Lists the namespace once: removes what is past its stale_until, then,
+ * if more than oa_cache_sweep_target() remain, those that expire soonest.
+ * Needs no entry opened: the time is the file's.  Backends sweeping at
  * once may remove a little more than needed, which costs a refetch. */
 static enum oa_status
-evict(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
+sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 {
-	size_t ns_len = strlen(ns), n = 0, cap = 0;
+	size_t ns_len = strlen(ns), n = 0, cap = 0, target = oa_cache_sweep_target(max_entries);
 	struct victim *v = NULL;
 	time_t now = time(NULL);
 	struct dirent *de;
@@ -607,6 +636,10 @@ evict(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 				remove_if_unchanged(dirfd, de->d_name, &st);
 			continue;
 		}
+		if (st.st_mtime < now) {
+			remove_if_unchanged(dirfd, de->d_name, &st);
+			continue;
+		}
 		if (n == cap) {
 			size_t new_cap = cap == 0 ? 16 : 2 * cap;
 			struct victim *grown = realloc(v, new_cap * sizeof(*v));
@@ -625,13 +658,29 @@ evict(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 		n++;
 	}
 	closedir(d);
-	if (n > max_entries) {
-		qsort(v, n, sizeof(*v), older_first);
-		for (size_t i = 0; i < n - max_entries; i++)
+	if (n > target) {
+		qsort(v, n, sizeof(*v), expires_first);
+		for (size_t i = 0; i < n - target; i++)
 			remove_if_unchanged(dirfd, v[i].name, &v[i].st);
 	}
 	free(v);
 	return OA_OK;
+}
+
+/* A sweep lists and stats the whole namespace, milliseconds at thousands
+ * of entries: so only about one put in max_entries/OA_CACHE_SWEEP_SHARE
+ * pays it, picked at random so that no choice of tokens avoids it, and it
+ * leaves room for that many puts. */
+static enum oa_status
+maybe_sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
+{
+	uint32_t random = 0;
+
+	if (getrandom(&random, sizeof(random), GRND_NONBLOCK) != (ssize_t)sizeof(random))
+		random = 0; /* no randomness: sweep, the bound matters more */
+	if (!oa_cache_sweep_due(max_entries, random))
+		return OA_OK;
+	return sweep(dirfd, ns, max_entries, r);
 }
 
 enum oa_status
@@ -675,6 +724,8 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	 * a miss, and a miss only costs a fetch, while fsync would cost every
 	 * login that writes the cache a disk flush. */
 	ok = write_all(fd, buf, size);
+	if (ok)
+		set_expiry(fd, meta->stale_until);
 	err = errno;
 	free_wiped(buf, alloc);
 	if (close(fd) != 0 && ok) {
@@ -691,6 +742,6 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 			       name, strerror(err));
 	}
 	if (max_entries > 0)
-		return evict(c->dirfd, ns, max_entries, r);
+		return maybe_sweep(c->dirfd, ns, max_entries, r);
 	return OA_OK;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bounds.h"
 #include "result.h"
@@ -52,15 +53,27 @@ enum oa_status oa_cache_get(struct oa_cache *c, const char *ns, const char *key,
 			    struct oa_result *r);
 
 /* Replaces the entry atomically: readers see the old entry or the new one,
- * never a mix, and a failure leaves no temporary file behind.  When
- * max_entries > 0 and the namespace then holds more entries than that, the
- * oldest by modification time are removed until it does not (temporary
- * files abandoned by killed writers are swept at the same time).  Refuses
- * values over OA_MAX_CACHE_VALUE_BYTES and keys over OA_MAX_CACHE_KEY_BYTES. */
+ * never a mix, and a failure leaves no temporary file behind.  The file's
+ * modification time is set to meta->stale_until.  When max_entries > 0, a
+ * put sweeps the namespace when oa_cache_sweep_due() says so for a random
+ * number: entries past their stale_until go, then, while more than
+ * oa_cache_sweep_target() remain, those that expire soonest (temporary
+ * files abandoned by killed writers go too).  The namespace thus stays near
+ * max_entries without every put listing it.  Refuses values over
+ * OA_MAX_CACHE_VALUE_BYTES and keys over OA_MAX_CACHE_KEY_BYTES. */
 enum oa_status oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 			    const char *value, size_t len,
 			    const struct oa_cache_meta *meta, size_t max_entries,
 			    struct oa_result *r);
+
+/* Whether the put that drew `random` sweeps: always when max_entries is
+ * below 2 * OA_CACHE_SWEEP_SHARE, else with a chance of
+ * OA_CACHE_SWEEP_SHARE / max_entries. */
+bool oa_cache_sweep_due(size_t max_entries, uint32_t random);
+
+/* How many entries a sweep leaves at most: max_entries less its
+ * OA_CACHE_SWEEP_SHARE-th part, room for the puts until the next sweep. */
+size_t oa_cache_sweep_target(size_t max_entries);
 
 /* ~/.cache/pam_oauth2 of the effective user, from the password database and
  * never from $HOME: the host process's environment is not ours to trust.

@@ -597,33 +597,35 @@ test_cache_default_dir_is_from_passwd_not_home(void **state)
 	assert_true(oa_cache_default_dir(buf, strlen(want) + 1));
 }
 
-static void
-set_mtime(const struct fixture *f, const char *ns, const char *key, time_t t)
+static time_t
+mtime_of(const struct fixture *f, const char *ns, const char *key)
 {
-	struct timespec ts[2] = { { .tv_sec = t }, { .tv_sec = t } };
+	struct stat st;
 	char path[256];
 
 	entry_path(f, ns, key, path, sizeof(path));
-	assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_mtime;
 }
 
 static void
-test_cache_eviction_removes_oldest_and_spares_other_namespaces(void **state)
+test_cache_eviction_removes_soonest_expiring_and_spares_other_namespaces(void **state)
 {
-	/* Written in this order, but made old in another, so that the test
-	 * tells write order, name order and age apart. */
+	/* Written in this order, but given expiry times in another, so that
+	 * the test tells write order, name order and expiry apart. */
 	static const char *const keys[] = { "k0", "k1", "k2", "k3", "k4" };
-	static const time_t ages[] = { 1004, 1001, 1003, 1000, 1002 };
+	static const time_t later[] = { 1004, 1001, 1003, 1000, 1002 };
 	struct fixture *f = *state;
 	char stale_temp[256], fresh_temp[256], other[256];
 	struct timespec old[2] = { { .tv_sec = 1000 }, { .tv_sec = 1000 } };
+	time_t now = time(NULL);
 	size_t temps;
 
 	for (size_t i = 0; i < 5; i++) {
-		assert_int_equal(put(f, "jwks", keys[i], "v", 1, META(0, 0, 10), 0), OA_OK);
-		set_mtime(f, "jwks", keys[i], ages[i]);
-		assert_int_equal(put(f, "discovery", keys[i], "v", 1, META(0, 0, 10), 0), OA_OK);
-		set_mtime(f, "discovery", keys[i], 1);
+		assert_int_equal(put(f, "jwks", keys[i], "v", 1, META(0, 0, now + later[i]), 0),
+				 OA_OK);
+		assert_int_equal(put(f, "discovery", keys[i], "v", 1, META(0, 0, now + 1), 0),
+				 OA_OK);
 	}
 	/* A writer killed long ago left a temporary file; one at work now
 	 * has one too; and a stranger's file is none of our business. */
@@ -635,7 +637,7 @@ test_cache_eviction_removes_oldest_and_spares_other_namespaces(void **state)
 	write_file(fresh_temp, (const unsigned char *)"x", 1);
 	write_file(other, (const unsigned char *)"x", 1);
 
-	assert_int_equal(put(f, "jwks", "k5", "v", 1, META(0, 0, 10), 3), OA_OK);
+	assert_int_equal(put(f, "jwks", "k5", "v", 1, META(0, 0, now + 2000), 3), OA_OK);
 	assert_int_equal(count_files(f->dir, "jwks-", NULL), 3 + 1);
 	assert_true(get(f, "jwks", "k5", 0, NULL, NULL, NULL));
 	assert_true(get(f, "jwks", "k0", 0, NULL, NULL, NULL));
@@ -651,8 +653,90 @@ test_cache_eviction_removes_oldest_and_spares_other_namespaces(void **state)
 	assert_int_equal(temps, 1);
 
 	/* Without a bound nothing is removed. */
-	assert_int_equal(put(f, "jwks", "k6", "v", 1, META(0, 0, 10), 0), OA_OK);
+	assert_int_equal(put(f, "jwks", "k6", "v", 1, META(0, 0, now + 10), 0), OA_OK);
 	assert_int_equal(count_files(f->dir, "jwks-", NULL), 4 + 1);
+}
+
+static void
+test_cache_entry_time_is_its_stale_until(void **state)
+{
+	struct fixture *f = *state;
+	time_t now = time(NULL);
+
+	assert_int_equal(put(f, "verdict", "a", "v", 1, META(now, now + 5, now + 300), 0), OA_OK);
+	assert_int_equal(mtime_of(f, "verdict", "a"), now + 300);
+	assert_int_equal(put(f, "verdict", "a", "w", 1, META(now, now, now + 7), 0), OA_OK);
+	assert_int_equal(mtime_of(f, "verdict", "a"), now + 7);
+}
+
+static void
+test_cache_sweep_removes_the_expired_even_under_the_bound(void **state)
+{
+	struct fixture *f = *state;
+	time_t now = time(NULL);
+
+	assert_int_equal(put(f, "verdict", "dead1", "v", 1, META(0, 0, now - 100), 0), OA_OK);
+	assert_int_equal(put(f, "verdict", "dead2", "v", 1, META(0, 0, now - 1), 0), OA_OK);
+	assert_int_equal(put(f, "verdict", "alive", "v", 1, META(0, 0, now + 100), 0), OA_OK);
+	assert_int_equal(put(f, "jwks", "dead", "v", 1, META(0, 0, now - 100), 0), OA_OK);
+	assert_int_equal(count_files(f->dir, "verdict-", NULL), 3);
+
+	/* Well under a bound of 10, which sweeps on every put. */
+	assert_int_equal(put(f, "verdict", "new", "v", 1, META(0, 0, now + 100), 10), OA_OK);
+	assert_int_equal(count_files(f->dir, "verdict-", NULL), 2);
+	assert_true(get(f, "verdict", "alive", 0, NULL, NULL, NULL));
+	assert_true(get(f, "verdict", "new", 0, NULL, NULL, NULL));
+	assert_false(get(f, "verdict", "dead1", 0, NULL, NULL, NULL));
+	assert_false(get(f, "verdict", "dead2", 0, NULL, NULL, NULL));
+	/* another namespace is not swept by this one's put */
+	assert_int_equal(count_files(f->dir, "jwks-", NULL), 1);
+}
+
+static void
+test_cache_sweep_leaves_room_for_the_puts_until_the_next(void **state)
+{
+	struct fixture *f = *state;
+	time_t now = time(NULL);
+	char key[16];
+
+	/* 15 entries under a bound of 15, then one more: the sweep leaves
+	 * 15 - 15/10 = 14, the latest-expiring ones. */
+	for (int i = 0; i < 15; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_int_equal(put(f, "verdict", key, "v", 1, META(0, 0, now + 100 + i), 0),
+				 OA_OK);
+	}
+	assert_int_equal(put(f, "verdict", "last", "v", 1, META(0, 0, now + 1000), 15), OA_OK);
+	assert_int_equal(count_files(f->dir, "verdict-", NULL), 14);
+	assert_false(get(f, "verdict", "k0", 0, NULL, NULL, NULL));
+	assert_false(get(f, "verdict", "k1", 0, NULL, NULL, NULL));
+	assert_true(get(f, "verdict", "k2", 0, NULL, NULL, NULL));
+	assert_true(get(f, "verdict", "last", 0, NULL, NULL, NULL));
+}
+
+static void
+test_cache_sweeps_one_put_in_a_tenth_of_the_bound(void **state)
+{
+	size_t due = 0;
+
+	(void)state;
+	/* small bounds: every put */
+	for (uint32_t rnd = 0; rnd < 1000; rnd++) {
+		assert_true(oa_cache_sweep_due(1, rnd));
+		assert_true(oa_cache_sweep_due(19, rnd));
+	}
+	/* 10000: one in 1000, whatever the spread of the random numbers */
+	for (uint32_t rnd = 0; rnd < 100000; rnd++)
+		due += oa_cache_sweep_due(10000, rnd * 7919u);
+	assert_int_equal(due, 100);
+	assert_true(oa_cache_sweep_due(10000, 0));
+	assert_false(oa_cache_sweep_due(10000, 1));
+	assert_true(oa_cache_sweep_due(10000, 3000));
+
+	assert_int_equal(oa_cache_sweep_target(1), 1);
+	assert_int_equal(oa_cache_sweep_target(3), 3);
+	assert_int_equal(oa_cache_sweep_target(15), 14);
+	assert_int_equal(oa_cache_sweep_target(10000), 9000);
 }
 
 /* ---- many backends at once ---- */
@@ -715,7 +799,7 @@ race_writer(const char *dir, int child)
 	for (int n = 0; n < RACE_PUTS; n++) {
 		int k = (n + child) % RACE_KEYS;
 		size_t len = race_value(k, child, n, value);
-		struct oa_cache_meta meta = META(n, n, 1000);
+		struct oa_cache_meta meta = META(n, n, time(NULL) + 3600);
 
 		race_key(k, key, sizeof(key));
 		if (oa_cache_put(&c, "jwks", key, value, len, &meta, RACE_KEYS, &r) != OA_OK)
@@ -831,7 +915,11 @@ main(void)
 		T(test_cache_open_without_create_refuses_missing_dir),
 		T(test_cache_open_with_create_makes_0700_dir),
 		T(test_cache_default_dir_is_from_passwd_not_home),
-		T(test_cache_eviction_removes_oldest_and_spares_other_namespaces),
+		T(test_cache_eviction_removes_soonest_expiring_and_spares_other_namespaces),
+		T(test_cache_entry_time_is_its_stale_until),
+		T(test_cache_sweep_removes_the_expired_even_under_the_bound),
+		T(test_cache_sweep_leaves_room_for_the_puts_until_the_next),
+		T(test_cache_sweeps_one_put_in_a_tenth_of_the_bound),
 		T(test_cache_racing_writers_and_readers_see_only_whole_entries),
 	};
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
