@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cache.h"
 #include "sha256.h"
@@ -10,8 +11,35 @@
 
 #define VERDICT_NS "verdict"
 
-/* hex SHA-256(options digest || token): without the token the key reveals
- * nothing, and another configuration never sees this entry. */
+/* A file whose bytes decide verdicts: a key removed from jwks_file= or a
+ * new hmac_secret_file= must not leave tokens signed with the old key
+ * remembered as valid.  Identity and times stand in for the bytes, which a
+ * remembered login does not read; a file that cannot be seen means no key
+ * and so no entry: the check runs and says why. */
+static bool
+add_file_identity(struct oa_sha256 *c, const char *path)
+{
+	struct stat st;
+	long long id[7];
+
+	if (path == NULL)
+		return true;
+	if (stat(path, &st) != 0)
+		return false;
+	id[0] = (long long)st.st_dev;
+	id[1] = (long long)st.st_ino;
+	id[2] = (long long)st.st_size;
+	id[3] = (long long)st.st_mtim.tv_sec;
+	id[4] = (long long)st.st_mtim.tv_nsec;
+	id[5] = (long long)st.st_ctim.tv_sec;
+	id[6] = (long long)st.st_ctim.tv_nsec;
+	oa_sha256_update(c, id, sizeof(id));
+	return true;
+}
+
+/* hex SHA-256(options digest || key files' identity || token): without
+ * the token the key reveals nothing, and another configuration never sees
+ * this entry. */
 static bool
 entry_key(const struct oa_ctx *ctx, const struct oa_token *token, char out[65])
 {
@@ -22,6 +50,9 @@ entry_key(const struct oa_ctx *ctx, const struct oa_token *token, char out[65])
 		return false;
 	oa_sha256_init(&c);
 	oa_sha256_update(&c, ctx->cfg->options_digest, sizeof(ctx->cfg->options_digest));
+	if (!add_file_identity(&c, ctx->cfg->jwks_file) ||
+	    !add_file_identity(&c, ctx->cfg->hmac_secret_file))
+		return false;
 	oa_sha256_update(&c, token->value, token->len);
 	oa_sha256_final(&c, md);
 	oa_hex(md, sizeof(md), out);

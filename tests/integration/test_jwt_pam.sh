@@ -101,6 +101,17 @@ check "without another fetch" test "$(stat_of jwks)" -eq $((j2 + 1))
 d3=$(stat_of discovery)
 expect "jwks_uri= works without discovery" "$GRANTED" jwt_nocache_uri alice "$WORK/alice"
 check "no discovery request was made" test "$(stat_of discovery)" = "$d3"
+curl -s "$JWKS_URI" >"$WORK/keys.json"
+service jwt_file $COMMON cache_dir=$WORK/cache6 "jwks_file=$WORK/keys.json"
+j3=$(stat_of jwks)
+expect "jwks_file= checks the token with the file's keys" "$GRANTED" jwt_file alice "$WORK/alice"
+check "and asks the issuer for no keys" test "$(stat_of jwks)" = "$j3"
+expect "a second process logs in" "$GRANTED" jwt_file alice "$WORK/alice"
+check_log "from the remembered verdict" "method=jwt+cache"
+printf '{"keys":[]}\n' >"$WORK/keys.json"
+expect "once the key is gone from jwks_file=, the remembered verdict is not used" "$DENIED" \
+	jwt_file alice "$WORK/alice"
+check_log "the token is checked again and refused" "reason: no key with kid"
 service wrong_iss "issuer=$FAULTS/wrong-issuer" audience=db username_claim=preferred_username cache_dir=$WORK/cache3
 expect "a discovery document naming another issuer is discarded" "$UNAVAILABLE" wrong_iss alice "$WORK/alice"
 check_log "the reason says why" "names another issuer: discarded"
