@@ -10,6 +10,8 @@
 #   bench/logins.sh 2 1                              quick check (~1 min)
 #   BENCH_PRELOAD=1 bench/logins.sh ...              the server preloads
 #       (shared_preload_libraries = pam_oauth2_preload, pointed at the module)
+#   BENCH_METHODS="jwt_cached_keys" bench/logins.sh  only these rows (and
+#       pam_permit, which every ratio needs)
 set -euo pipefail
 SECONDS_PER_ROUND=${1:-10}
 ROUNDS=${2:-3}
@@ -45,6 +47,14 @@ install -d -m 700 -o postgres "$WORK/cache"
 svc=pam_oauth2_bench_$$
 . bench/modes.sh
 METHODS=(trust scram pam_permit "${MODULE_MODES[@]}")
+if [ -n "${BENCH_METHODS:-}" ]; then
+	wanted=(pam_permit)
+	for m in $BENCH_METHODS; do
+		[[ " ${METHODS[*]} " == *" $m "* ]] || bail "BENCH_METHODS: no method '$m' (there are: ${METHODS[*]})"
+		[ "$m" = pam_permit ] || wanted+=("$m")
+	done
+	METHODS=("${wanted[@]}")
+fi
 
 hba=""
 for m in "${METHODS[@]}"; do
@@ -125,8 +135,13 @@ issuer_latency() {
 		curl -s -o /dev/null -w '%{time_total}\n' "$@"
 	done | sort -g | awk '{v[NR] = $1} END {printf "%.3f", 1000 * v[int((NR + 1) / 2)]}'
 }
-UI_MS=$(issuer_latency -H "Authorization: Bearer $(cat "$WORK/pw_userinfo_cold")" "$USERINFO")
-IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat "$WORK/pw_introspect_cold")" "$INTROSPECT")
+UI_MS=- IN_MS=-
+if [ -f "$WORK/pw_userinfo_cold" ]; then
+	UI_MS=$(issuer_latency -H "Authorization: Bearer $(cat "$WORK/pw_userinfo_cold")" "$USERINFO")
+fi
+if [ -f "$WORK/pw_introspect_cold" ]; then
+	IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat "$WORK/pw_introspect_cold")" "$INTROSPECT")
+fi
 
 # BENCH_KEEP=FILE keeps the raw rates (method clients round conn/s).
 [ -z "${BENCH_KEEP:-}" ] || cp "$WORK/rates" "$BENCH_KEEP"
