@@ -149,6 +149,14 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 		oa_result_init(&attempt);
 		if (refresh(ctx, ep.token, client, cached.refresh_token, out, &attempt) == OA_OK)
 			goto got;
+		/* Only the issuer's refusal ends a refresh token.  A token
+		 * endpoint that is down or failing would fail a new sign-in
+		 * too, and the refresh token may work on the next run. */
+		if (attempt.status != OA_REJECTED) {
+			oa_fail(r, attempt.status, "cannot refresh the token, kept for the next run: %s",
+				attempt.reason);
+			goto done;
+		}
 		say("the refresh token did not work (%s); signing in again", attempt.reason);
 		pt_store_forget(ctx->cache, key, ctx->now);
 	}

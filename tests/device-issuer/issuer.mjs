@@ -3,9 +3,10 @@
 // client, the client credentials grant for a confidential one.  Around it,
 // only what a test needs to see or steer: request counts and poll times
 // (GET /__stats), and answers it can make the provider give on demand
-// (/__control?slowDown=N&failRefresh=N&interval=S: the next N pending polls
-// answered slow_down, the next N refreshes refused, the interval the device
-// authorization answer names, 0 for none).
+// (/__control?slowDown=N&failRefresh=N&unavailable=N&interval=S: the next N
+// pending polls answered slow_down, the next N refreshes refused, the next N
+// token requests answered 503 before the provider sees them, the interval
+// the device authorization answer names, 0 for none).
 //
 //   node issuer.mjs --state-file FILE [--interval SECONDS|none]
 // writes {"issuer": URL, "stats": URL, "control": URL} to FILE when ready.
@@ -28,8 +29,8 @@ if (!opts['state-file']) {
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const CLIENT_SECRET = 'batch-client-secret-for-tests';
 
-const stats = { requests: 0, device_authorization: 0, device_started: [], polls: [], grants: {} };
-const control = { slowDown: 0, failRefresh: 0, interval: 0 };
+const stats = { requests: 0, device_authorization: 0, device_started: [], polls: [], grants: {}, unavailable: 0 };
+const control = { slowDown: 0, failRefresh: 0, unavailable: 0, interval: 0 };
 
 const server = http.createServer();
 control.interval = opts.interval === 'none' ? 0 : Number(opts.interval);
@@ -139,6 +140,13 @@ server.on('request', (req, res) => {
     return;
   }
   stats.requests += 1;
+  if (url.pathname === '/token' && control.unavailable > 0) {
+    control.unavailable -= 1;
+    stats.unavailable += 1;
+    res.statusCode = 503;
+    res.end('unavailable for the test');
+    return;
+  }
   callback(req, res);
 });
 

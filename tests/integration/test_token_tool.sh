@@ -207,6 +207,21 @@ sleep 2.5
 tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
 check "refresh: an expired token is refreshed too" eval '[ "$RC" -eq 0 ] && [ "$(grants refresh_token)" -eq "$((f0 + 2))" ]'
 
+# A token endpoint that fails (503 before the provider sees the request)
+# does not cost the refresh token: the run fails, the next one refreshes.
+d1=$(device_starts) f1=$(grants refresh_token)
+curl -s "$ISS/__control?unavailable=1" >/dev/null
+tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
+check "refresh unavailable: exit 1" rc_is 1
+check "refresh unavailable: says the token is kept" grep -q 'cannot refresh the token, kept for the next run: .*HTTP 503' "$ERR"
+check "refresh unavailable: no device sign-in started" test "$(device_starts)" -eq "$d1"
+check "refresh unavailable: the issuer answered 503 once" test "$(stat_json 's.unavailable')" -eq 1
+tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
+check "refresh unavailable: the next run refreshes with the kept token, exit 0" rc_is 0
+check "refresh unavailable: through the refresh_token grant" test "$(grants refresh_token)" -eq "$((f1 + 1))"
+check "refresh unavailable: still no device sign-in" test "$(device_starts)" -eq "$d1"
+check "refresh unavailable: the token is bob's" test "$(userinfo_sub "$OUT")" = bob
+
 curl -s "$ISS/__control?failRefresh=1" >/dev/null
 device_run bob 0 -- --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
 check "refresh refused: falls back to the device grant, exit 0" rc_is 0
