@@ -12,6 +12,15 @@ start_issuer
 start_syslog_capture
 install_module "$BUILD_DIR"
 
+# Inside a backend, the postgres binary's own exported functions answer a
+# call by the same name from any library (it exports json_object, jansson's
+# constructor's name): the module must call none of them.
+defined_names() { nm -D --defined-only "$1" | awk '{sub(/@.*/, "", $3); print $3}' | sort -u; }
+clashes=$(comm -12 <(nm -D --undefined-only "$MODULE" | awk '{sub(/@.*/, "", $2); print $2}' | sort -u) \
+	<(defined_names "$PG_BINDIR/postgres") | paste -sd' ')
+check "the module calls no function the postgres binary exports${clashes:+ (it calls: $clashes)}" \
+	test -z "$clashes"
+
 svc=pam_oauth2_test_$$
 pam_service "$svc" "auth    sufficient $MODULE $USERINFO preferred_username
 account sufficient $MODULE $USERINFO preferred_username"
