@@ -6,9 +6,17 @@
 
 #include "doc_cache.h"
 #include "fetch.h"
+#include "json_pick.h"
 #include "url.h"
 
 #define DISCOVERY_NS "discovery"
+
+/* What the module and pg_oauth2_token read of the metadata: only this is
+ * kept, the first time as every time after it from the cache. */
+static const char *const used_members[] = {
+	"issuer", "jwks_uri", "introspection_endpoint", "token_endpoint",
+	"device_authorization_endpoint",
+};
 
 /* Where to look, in order: issuer + /.well-known/openid-configuration (OIDC);
  * /.well-known/oauth-authorization-server inserted before the issuer's path
@@ -74,13 +82,18 @@ static enum oa_status
 fetch_one(struct oa_ctx *ctx, const char *url, json_t **doc, long *max_age,
 	  long *status, struct oa_result *r)
 {
-	oa_fetch_json(ctx, url, "issuer metadata", doc, max_age, status, r);
-	if (r->status != OA_OK)
-		return r->status;
-	if (oa_discovery_check_issuer(*doc, ctx->cfg->issuer, url, r) != OA_OK) {
-		json_decref(*doc);
-		*doc = NULL;
+	json_t *whole = NULL;
+
+	*doc = NULL;
+	oa_fetch_json(ctx, url, "issuer metadata", &whole, max_age, status, r);
+	if (r->status == OA_OK &&
+	    oa_discovery_check_issuer(whole, ctx->cfg->issuer, url, r) == OA_OK) {
+		*doc = oa_json_pick(whole, used_members,
+				    sizeof(used_members) / sizeof(used_members[0]));
+		if (*doc == NULL)
+			oa_fail(r, OA_INTERNAL, "out of memory");
 	}
+	json_decref(whole);
 	return r->status;
 }
 

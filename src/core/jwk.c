@@ -22,6 +22,14 @@ static const char *const private_members[] = {
 	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
 };
 
+/* Every member oa_jwk_import looks at, the private ones included so that a
+ * kept copy is refused as the original is. */
+const char *const oa_jwk_members[] = {
+	"kty", "kid", "use", "key_ops", "alg", "n", "e", "crv", "x", "y",
+	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
+};
+const size_t oa_jwk_member_count = sizeof(oa_jwk_members) / sizeof(oa_jwk_members[0]);
+
 struct ec_curve {
 	const char *crv;    /* JWK name, RFC 7518 6.2.1.1 */
 	const char *group;  /* OpenSSL's name */

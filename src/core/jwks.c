@@ -5,6 +5,7 @@
 
 #include "bounds.h"
 #include "json_error.h"
+#include "json_pick.h"
 #include "signature.h"
 #include "text.h"
 
@@ -31,6 +32,30 @@ member_has_kid(const json_t *member, const char *kid, size_t kid_len)
 
 	return json_is_string(k) && json_string_length(k) == kid_len &&
 	       memcmp(json_string_value(k), kid, kid_len) == 0;
+}
+
+json_t *
+oa_jwks_kept(const json_t *doc)
+{
+	const json_t *keys = json_object_get(doc, "keys");
+	json_t *kept_keys;
+	size_t i;
+	const json_t *member;
+
+	if (!json_is_array(keys) || (kept_keys = json_array()) == NULL)
+		return NULL;
+	json_array_foreach(keys, i, member) {
+		json_t *k = json_is_object(member) ?
+			    oa_json_pick(member, oa_jwk_members, oa_jwk_member_count) :
+			    json_incref((json_t *)member);
+
+		if (json_array_append_new(kept_keys, k) != 0) {
+			json_decref(kept_keys);
+			return NULL;
+		}
+	}
+	/* "o" hands kept_keys over, also when it fails. */
+	return json_pack("{s:o}", "keys", kept_keys);
 }
 
 enum oa_status

@@ -31,6 +31,12 @@ enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 				 struct oa_jwks *out, struct oa_result *r);
 
+/* A copy of the set with each member cut to oa_jwk_members (members that
+ * are not objects kept as they are), which oa_jwks_from_json reads as it
+ * reads `doc`; what the cache stores.  NULL if `doc` has no "keys" array or
+ * memory runs out. */
+json_t *oa_jwks_kept(const json_t *doc);
+
 void oa_jwks_clear(struct oa_jwks *set);
 
 /* Whether the set has a key with this kid. */

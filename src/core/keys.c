@@ -78,7 +78,11 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	oa_result_init(&attempt);
 	if (oa_fetch_json(ctx, url, "JWKS", &fetched, &max_age, &status, &attempt) == OA_OK &&
 	    parse_set(ctx, fetched, out, &attempt) == OA_OK) {
-		oa_doc_cache_store(ctx, JWKS_NS, url, fetched, max_age);
+		json_t *kept = oa_jwks_kept(fetched);
+
+		if (kept != NULL)
+			oa_doc_cache_store(ctx, JWKS_NS, url, kept, max_age);
+		json_decref(kept);
 		goto done;
 	}
 	oa_jwks_clear(out);

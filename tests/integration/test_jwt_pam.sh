@@ -42,6 +42,9 @@ check "the first login read discovery and the JWKS" \
 check "the cache directory was created mode 0700" test "$(stat -c %a "$CACHE")" = 700
 check "cache entries are mode 0600" \
 	test -z "$(find "$CACHE" -type f ! -perm 600)" -a -n "$(find "$CACHE" -type f)"
+check "the cached metadata keeps what is read (jwks_uri)" grep -q '"jwks_uri"' "$CACHE"/discovery-*
+check "and drops the rest (response_types_supported)" \
+	test -z "$(grep -l 'response_types_supported' "$CACHE"/discovery-*)"
 d1=$(stat_of discovery) j1=$(stat_of jwks) u1=$(stat_of userinfo)
 expect "a second process logs in again" "$GRANTED" jwt alice "$WORK/alice"
 expect "an array aud containing db logs in" "$GRANTED" jwt alice "$WORK/alice_many_aud"

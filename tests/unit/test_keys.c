@@ -233,11 +233,62 @@ test_keys_only_the_named_key_is_imported(void **state)
 	EVP_PKEY_free(b);
 }
 
+/* What the cache keeps of a set: the members the importer reads, so the
+ * kept copy imports, skips and refuses exactly as the whole one. */
+static void
+test_keys_kept_set_drops_only_unread_members(void **state)
+{
+	EVP_PKEY *a = tb_keygen("EC"), *b = tb_keygen("EC");
+	json_t *k1 = tb_public_jwk(a, "k1", NULL), *leaked = tb_public_jwk(b, "k2", NULL);
+	json_t *set, *kept;
+	const json_t *m;
+	struct oa_jwks whole, cut;
+	struct oa_result r;
+
+	(void)state;
+	json_object_set_new(k1, "x5c", json_pack("[s]", "MIIBcertificatechain"));
+	json_object_set_new(k1, "x5t", json_string("thumb"));
+	json_object_set_new(k1, "use", json_string("sig"));
+	json_object_set_new(leaked, "d", json_string("private"));
+	set = json_pack("{s:[o,o,s,{s:s,s:s}], s:s}", "keys", k1, leaked, "not a key",
+			"kty", "oct", "kid", "weak", "other", "dropped");
+	kept = oa_jwks_kept(set);
+	assert_non_null(kept);
+	assert_int_equal(json_object_size(kept), 1);
+	assert_int_equal(json_array_size(json_object_get(kept, "keys")), 4);
+	m = json_array_get(json_object_get(kept, "keys"), 0);
+	assert_null(json_object_get(m, "x5c"));
+	assert_null(json_object_get(m, "x5t"));
+	assert_string_equal(json_string_value(json_object_get(m, "use")), "sig");
+	assert_string_equal(json_string_value(json_object_get(m, "kid")), "k1");
+	assert_non_null(json_object_get(m, "x"));
+	m = json_array_get(json_object_get(kept, "keys"), 1);
+	assert_string_equal(json_string_value(json_object_get(m, "d")), "private");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(kept, "keys"), 2)),
+			    "not a key");
+
+	oa_result_init(&r);
+	assert_int_equal(oa_jwks_from_json(set, NULL, 0, &whole, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(kept, NULL, 0, &cut, NULL, &r), OA_OK);
+	assert_int_equal(cut.n, whole.n);
+	assert_int_equal(cut.n, 1);
+	assert_int_equal(cut.skipped, whole.skipped);
+	assert_int_equal(cut.skipped, 3);
+	oa_jwks_clear(&whole);
+	oa_jwks_clear(&cut);
+	assert_null(oa_jwks_kept(json_object_get(set, "other")));
+	json_decref(kept);
+	json_decref(set);
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_only_the_named_key_is_imported),
+		cmocka_unit_test(test_keys_kept_set_drops_only_unread_members),
 		cmocka_unit_test(test_keys_fresh_cache_answers_without_a_request),
 		cmocka_unit_test(test_keys_unknown_kid_refetches_after_refresh_min),
 		cmocka_unit_test(test_keys_stale_keys_serve_while_the_issuer_is_down),
