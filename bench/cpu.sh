@@ -6,6 +6,8 @@
 # bench/logins.sh it holds on a machine shared with other work.  Each mode
 # twice: as a plain postmaster's backends see it, and with the parent
 # having done what pam_oauth2_preload does in a postmaster (--preload).
+# Two references besides pam_permit: pam_ask_permit (asks for the password,
+# grants; tests/harness) and bench/fork_verify, OpenSSL's RS256 check alone.
 # Not a test: it asserts nothing, it prints a table.  No root needed.
 #
 #   bench/cpu.sh [LOGINS_PER_MODE]        default 300
@@ -18,6 +20,7 @@ ROOT=$PWD
 BUILD=${BUILD_DIR:-$ROOT/build/bench}
 [ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
 ninja -C "$BUILD" >/dev/null
+ninja -C "$BUILD" bench/fork_verify >/dev/null
 MODULE=$BUILD/src/pam_oauth2.so
 HARNESS=$BUILD/tests/harness/pam_harness
 
@@ -27,15 +30,18 @@ start_issuer
 write_client_secret
 mkdir -p "$WORK/pam.d"
 . bench/modes.sh
-MODES=(pam_permit "${MODULE_MODES[@]}")
+ASK=$BUILD/tests/harness/pam_ask_permit.so
+MODES=(pam_permit pam_ask_permit "${MODULE_MODES[@]}")
 for m in "${MODES[@]}"; do
 	if [ "$m" = pam_permit ]; then
 		printf 'auth required pam_permit.so\naccount required pam_permit.so\n' >"$WORK/pam.d/$m"
+	elif [ "$m" = pam_ask_permit ]; then
+		printf 'auth required %s\naccount required %s\n' "$ASK" "$ASK" >"$WORK/pam.d/$m"
 	else
 		printf 'auth required %s %s\naccount required %s\n' "$MODULE" "${MODE_ARGS[$m]}" "$MODULE" >"$WORK/pam.d/$m"
 	fi
 	case $m in
-	pam_permit) printf 'unused' >"$WORK/tok_$m" ;;
+	pam_permit | pam_ask_permit) printf 'unused' >"$WORK/tok_$m" ;;
 	introspect_*) mint "$WORK/tok_$m" --opaque username=alice ;;
 	jwt_*) mint "$WORK/tok_$m" username=alice aud=postgres ;;
 	*) mint "$WORK/tok_$m" username=alice ;;
@@ -77,3 +83,22 @@ awk '
 				self ? "" : sprintf("%+.3f", pre[i] - pp)
 		}
 	}' "$WORK/cpu"
+
+# The floor under jwt_cached_keys: OpenSSL alone, no module, no PAM.
+# fork_verify_row LABEL [--preload MODULE]: "LABEL empty_ms rs256_ms"
+fork_verify_row() {
+	local label=$1 out
+	shift
+	out=$("$BUILD/bench/fork_verify" "$@" "$LOGINS") || bail "fork_verify $*: failed"
+	printf '%s %s %s\n' "$label" "$(sed -n 's/^empty: \([0-9.]*\) ms.*/\1/p' <<<"$out")" \
+		"$(sed -n 's/^rs256: \([0-9.]*\) ms.*/\1/p' <<<"$out")"
+}
+echo
+echo "## OpenSSL alone in a forked child: RSA-2048 public key from n and e, one RS256 verification (bench/fork_verify, mean of $LOGINS)"
+echo
+{ fork_verify_row plain; fork_verify_row preloaded --preload "$MODULE"; } | awk '
+	BEGIN {
+		printf "| parent | empty child: ms | import + verify: ms | over the empty child |\n"
+		printf "|---|---|---|---|\n"
+	}
+	{ printf "| %s | %.3f | %.3f | %+.3f |\n", $1, $2, $3, $3 - $2 }'

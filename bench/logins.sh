@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Logins per second through a real PostgreSQL server, one method per role,
 # measured side by side: trust, scram-sha-256, pam with pam_permit.so (the
-# floor) and pam_oauth2 in each mode.  Every round runs every method once (in
+# floor), pam with pam_ask_permit.so (the floor for a module that asks for
+# the password: tests/harness) and pam_oauth2 in each mode.  Every round runs every method once (in
 # an order that rotates from round to round, so a noisy neighbour spreads
 # over all of them); the table gives the median per method.  Not a test: it
 # asserts nothing, it prints tables.  Needs root, like the PostgreSQL tests.
@@ -11,7 +12,7 @@
 #   BENCH_PRELOAD=1 bench/logins.sh ...              the server preloads
 #       (shared_preload_libraries = pam_oauth2_preload, pointed at the module)
 #   BENCH_METHODS="jwt_cached_keys" bench/logins.sh  only these rows (and
-#       pam_permit, which every ratio needs)
+#       pam_permit and pam_ask_permit, which the ratios need)
 set -euo pipefail
 SECONDS_PER_ROUND=${1:-10}
 ROUNDS=${2:-3}
@@ -46,12 +47,12 @@ install -d -m 700 -o postgres "$WORK/cache"
 # method -> the pam.d auth line's arguments (empty for non-PAM methods)
 svc=pam_oauth2_bench_$$
 . bench/modes.sh
-METHODS=(trust scram pam_permit "${MODULE_MODES[@]}")
+METHODS=(trust scram pam_permit pam_ask_permit "${MODULE_MODES[@]}")
 if [ -n "${BENCH_METHODS:-}" ]; then
-	wanted=(pam_permit)
+	wanted=(pam_permit pam_ask_permit)
 	for m in $BENCH_METHODS; do
 		[[ " ${METHODS[*]} " == *" $m "* ]] || bail "BENCH_METHODS: no method '$m' (there are: ${METHODS[*]})"
-		[ "$m" = pam_permit ] || wanted+=("$m")
+		[ "$m" = pam_permit ] || [ "$m" = pam_ask_permit ] || wanted+=("$m")
 	done
 	METHODS=("${wanted[@]}")
 fi
@@ -65,6 +66,11 @@ for m in "${METHODS[@]}"; do
 	pam_permit)
 		pam_service "${svc}_$m" "auth    required pam_permit.so
 account required pam_permit.so"
+		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
+	pam_ask_permit)
+		install -m 644 "$BUILD/tests/harness/pam_ask_permit.so" "$WORK/root/pam_ask_permit.so"
+		pam_service "${svc}_$m" "auth    required $WORK/root/pam_ask_permit.so
+account required $WORK/root/pam_ask_permit.so"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	*)
 		pam_service "${svc}_$m" "auth    required $MODULE ${MODE_ARGS[$m]}
@@ -82,7 +88,7 @@ for m in "${METHODS[@]}"; do
 	role=b_$m
 	pg_admin "CREATE ROLE $role LOGIN" || bail "could not create $role"
 	case $m in
-	trust | pam_permit) printf 'unused' >"$WORK/pw_$m" ;;
+	trust | pam_permit | pam_ask_permit) printf 'unused' >"$WORK/pw_$m" ;;
 	scram)
 		printf 'bench-password-%s' "$$" >"$WORK/pw_$m"
 		pg_admin "SET password_encryption = 'scram-sha-256'; ALTER ROLE $role PASSWORD '$(cat "$WORK/pw_$m")'" ;;
@@ -160,18 +166,18 @@ sort -k1,1 -k2,2n -k4,4g "$WORK/rates" | awk -v ui="$UI_MS" -v in_="$IN_MS" -v o
 			med[key] = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2
 			lo[key] = v[key, 1]; hi[key] = v[key, c]
 		}
-		printf "| method | clients | median conn/s | x pam_permit | min..max | ms/login over pam_permit | issuer alone, ms |\n"
-		printf "|---|---|---|---|---|---|---|\n"
+		printf "| method | clients | median conn/s | x pam_permit | x pam_ask_permit | min..max | ms/login over pam_permit | issuer alone, ms |\n"
+		printf "|---|---|---|---|---|---|---|---|\n"
 		for (r = 1; r in o; r++) for (cl = 1; cl <= 2; cl++) {
 			split(o[r], f, " "); m = f[2]; key = m " " cl
 			if (!(key in cnt)) continue
-			p = med["pam_permit " cl]
+			p = med["pam_permit " cl]; a = med["pam_ask_permit " cl]
 			added = ""; iss = ""
 			if (m ~ /_cold/ && med[key] > 0 && p > 0) added = sprintf("%+.2f", 1000 / med[key] - 1000 / p)
 			if (m ~ /^userinfo_cold/) iss = ui
 			if (m ~ /^introspect_cold/) iss = in_
-			printf "| %s | %d | %.0f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl, med[key],
-				(p > 0 ? med[key] / p : 0), lo[key], hi[key], added, iss
+			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl, med[key],
+				(p > 0 ? med[key] / p : 0), (a > 0 ? med[key] / a : 0), lo[key], hi[key], added, iss
 		}
 	}'
 echo
