@@ -31,7 +31,7 @@ build_request(const struct oa_config *cfg, const struct oa_token *token,
 {
 	struct oa_secret secret;
 
-	if (oa_secret_read(cfg->client_secret_file, "client_secret_file", &secret, r) != OA_OK)
+	if (oa_secret_read(cfg->client_secret_file, "client_secret_file", true, &secret, r) != OA_OK)
 		return r->status;
 	oa_form_add(body, "token", token->value, token->len);
 	oa_form_add(body, "token_type_hint", "access_token", 12);

@@ -17,7 +17,7 @@ hmac_key(const char *path, struct oa_jwk *key, struct oa_result *r)
 {
 	struct oa_secret secret;
 
-	if (oa_secret_read(path, "hmac_secret_file", &secret, r) == OA_OK)
+	if (oa_secret_read(path, "hmac_secret_file", true, &secret, r) == OA_OK)
 		oa_jwk_from_secret(secret.bytes, secret.len, key, r);
 	oa_secret_wipe(&secret);
 	return r->status;

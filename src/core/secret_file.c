@@ -7,15 +7,30 @@
 #include <unistd.h>
 
 enum oa_status
-oa_secret_read(const char *path, const char *what, struct oa_secret *out,
-	       struct oa_result *r)
+oa_secret_read(const char *path, const char *what, bool group_may_read,
+	       struct oa_secret *out, struct oa_result *r)
 {
+	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	out->len = 0;
 	if (fd < 0)
 		return oa_fail(r, OA_CONFIG, "%s %s: %s", what, path, strerror(errno));
+	/* The file read, not the path checked earlier: it may have been
+	 * replaced since. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return oa_fail(r, OA_CONFIG, "%s %s is not a regular file", what, path);
+	}
+	if (!oa_secret_mode_ok(st.st_mode, group_may_read)) {
+		close(fd);
+		return oa_fail(r, OA_CONFIG, "%s %s has mode %04o: %s (chmod %s)", what, path,
+			       (unsigned)(st.st_mode & 07777),
+			       group_may_read ? "it must not be readable by others nor writable by its group" :
+						"it must not be readable by group or others",
+			       group_may_read ? "640 or 600" : "600");
+	}
 	while (out->len < sizeof(out->bytes) &&
 	       (n = read(fd, out->bytes + out->len, sizeof(out->bytes) - out->len)) > 0)
 		out->len += (size_t)n;

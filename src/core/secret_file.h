@@ -16,8 +16,9 @@ struct oa_secret {
 };
 
 /* The file's bytes less one trailing newline (CR LF or LF), as editors and
- * echo leave one.  `what` names the option in reasons (OA_CONFIG). */
-enum oa_status oa_secret_read(const char *path, const char *what,
+ * echo leave one.  The opened file must be a regular file whose mode passes
+ * oa_secret_mode_ok.  `what` names the option in reasons (OA_CONFIG). */
+enum oa_status oa_secret_read(const char *path, const char *what, bool group_may_read,
 			      struct oa_secret *out, struct oa_result *r);
 
 void oa_secret_wipe(struct oa_secret *s);

@@ -47,17 +47,7 @@ exit_for(enum oa_status status)
 static enum oa_status
 read_client_secret(const char *path, struct pt_client *client, struct oa_result *r)
 {
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return oa_fail(r, OA_CONFIG, "--client-secret-file %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return oa_fail(r, OA_CONFIG, "--client-secret-file %s is not a regular file", path);
-	if (!oa_secret_mode_ok(st.st_mode, false))
-		return oa_fail(r, OA_CONFIG,
-			       "--client-secret-file %s has mode %04o; it must not be readable by group or others (chmod 600)",
-			       path, (unsigned)(st.st_mode & 07777));
-	if (oa_secret_read(path, "--client-secret-file", &client->secret, r) != OA_OK)
+	if (oa_secret_read(path, "--client-secret-file", false, &client->secret, r) != OA_OK)
 		return r->status;
 	client->has_secret = true;
 	return OA_OK;
