@@ -157,28 +157,39 @@ echo
 echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
 ordered=$(printf '%s\n' "${METHODS[@]}" | awk '{print NR, $1}')
-sort -k1,1 -k2,2n -k4,4g "$WORK/rates" | awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" '
-	BEGIN { split(order, o, "\n"); for (k in o) { split(o[k], f, " "); rank[f[2]] = f[1] } }
-	{ key = $1 " " $2; v[key, ++cnt[key]] = $4 }
+# Ratios are taken round by round (a method's rate over pam_permit's in the
+# same round) and the median of those printed: on a shared machine the rate
+# of every method drifts together from round to round, and a ratio of two
+# medians from different rounds would carry that drift.
+awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" -v rounds="$ROUNDS" '
+	function median(a, n,    i, j, t) {
+		for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	BEGIN { split(order, o, "\n") }
+	{ rate[$1 " " $2, $3] = $4; seen[$1 " " $2] = 1 }
 	END {
-		for (key in cnt) {
-			c = cnt[key]
-			med[key] = (c % 2) ? v[key, (c + 1) / 2] : (v[key, c / 2] + v[key, c / 2 + 1]) / 2
-			lo[key] = v[key, 1]; hi[key] = v[key, c]
-		}
 		printf "| method | clients | median conn/s | x pam_permit | x pam_ask_permit | min..max | ms/login over pam_permit | issuer alone, ms |\n"
 		printf "|---|---|---|---|---|---|---|---|\n"
-		for (r = 1; r in o; r++) for (cl = 1; cl <= 2; cl++) {
-			split(o[r], f, " "); m = f[2]; key = m " " cl
-			if (!(key in cnt)) continue
-			p = med["pam_permit " cl]; a = med["pam_ask_permit " cl]
-			added = ""; iss = ""
-			if (m ~ /_cold/ && med[key] > 0 && p > 0) added = sprintf("%+.2f", 1000 / med[key] - 1000 / p)
+		for (k = 1; k in o; k++) for (cl = 1; cl <= 2; cl++) {
+			split(o[k], f, " "); m = f[2]; key = m " " cl
+			if (!(key in seen)) continue
+			n = 0; lo = ""; hi = ""
+			for (r = 0; r < rounds; r++) {
+				v = rate[key, r]; p = rate["pam_permit " cl, r]; a = rate["pam_ask_permit " cl, r]
+				n++; rates[n] = v
+				xp[n] = p > 0 ? v / p : 0; xa[n] = a > 0 ? v / a : 0
+				added[n] = (v > 0 && p > 0) ? 1000 / v - 1000 / p : 0
+				if (lo == "" || v < lo) lo = v
+				if (hi == "" || v > hi) hi = v
+			}
+			extra = ""; iss = ""
+			if (m ~ /_cold/) extra = sprintf("%+.2f", median(added, n))
 			if (m ~ /^userinfo_cold/) iss = ui
 			if (m ~ /^introspect_cold/) iss = in_
-			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl, med[key],
-				(p > 0 ? med[key] / p : 0), (a > 0 ? med[key] / a : 0), lo[key], hi[key], added, iss
+			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl,
+				median(rates, n), median(xp, n), median(xa, n), lo, hi, extra, iss
 		}
-	}'
+	}' "$WORK/rates"
 echo
 echo "Issuer alone (curl, new connection per request, median of $ISSUER_REQUESTS): userinfo $UI_MS ms, introspection $IN_MS ms"

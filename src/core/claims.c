@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "json_equals.h"
 #include "text.h"
 #include "trace.h"
 #include "usermap.h"
@@ -22,8 +23,7 @@ oa_claims_check_username(const json_t *claims, const char *claim_name,
 			       claim_name);
 	if (!json_is_string(value))
 		return oa_fail(r, OA_REJECTED, "claim \"%s\" is not a string", claim_name);
-	if (json_string_length(value) != user_len ||
-	    memcmp(json_string_value(value), user, user_len) != 0) {
+	if (!oa_json_string_equals(value, user, user_len)) {
 		oa_text_escape(json_string_value(value), json_string_length(value),
 			       shown, sizeof(shown));
 		oa_text_escape(user, user_len, shown_user, sizeof(shown_user));

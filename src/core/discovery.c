@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "doc_cache.h"
+#include "json_equals.h"
 #include "fetch.h"
 #include "json_pick.h"
 #include "url.h"
@@ -68,9 +69,7 @@ oa_discovery_check_issuer(const json_t *doc, const char *issuer, const char *url
 {
 	const json_t *named = json_object_get(doc, "issuer");
 
-	/* Length first: json_string_value stops at an embedded NUL. */
-	if (!json_is_string(named) || json_string_length(named) != strlen(issuer) ||
-	    memcmp(json_string_value(named), issuer, strlen(issuer)) != 0)
+	if (!oa_json_string_equals(named, issuer, strlen(issuer)))
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "issuer metadata at %s names another issuer: discarded", url);
 	return OA_OK;

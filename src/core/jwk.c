@@ -13,6 +13,7 @@
 #include <openssl/param_build.h>
 
 #include "base64url.h"
+#include "json_equals.h"
 #include "bounds.h"
 
 /* Private and symmetric key material (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC
@@ -45,14 +46,10 @@ static const struct ec_curve ec_curves[] = {
 
 #define ED25519_KEY_BYTES 32
 
-/* Compares the whole JSON string, so "sig\u0000x" is not "sig". */
 static bool
 json_string_is(const json_t *s, const char *want)
 {
-	size_t len = strlen(want);
-
-	return json_is_string(s) && json_string_length(s) == len &&
-	       memcmp(json_string_value(s), want, len) == 0;
+	return oa_json_string_equals(s, want, strlen(want));
 }
 
 /* `*out` is the member, or NULL when it is absent and not required. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "json_equals.h"
 #include "json_error.h"
 #include "json_pick.h"
 #include "signature.h"
@@ -30,8 +31,7 @@ member_has_kid(const json_t *member, const char *kid, size_t kid_len)
 {
 	const json_t *k = json_object_get(member, "kid");
 
-	return json_is_string(k) && json_string_length(k) == kid_len &&
-	       memcmp(json_string_value(k), kid, kid_len) == 0;
+	return oa_json_string_equals(k, kid, kid_len);
 }
 
 json_t *

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "text.h"
+#include "json_equals.h"
 
 /* A NumericDate (RFC 7519 section 2): integer or fraction of seconds.
  * Fractions are rounded toward the stricter side by the callers' use of
@@ -70,12 +71,8 @@ not_before:
 static bool
 audience_configured(const struct oa_config *cfg, const json_t *v)
 {
-	if (!json_is_string(v))
-		return false;
 	for (size_t i = 0; i < cfg->n_audiences; i++)
-		if (cfg->audiences[i].len == json_string_length(v) &&
-		    memcmp(cfg->audiences[i].name, json_string_value(v),
-			   cfg->audiences[i].len) == 0)
+		if (oa_json_string_equals(v, cfg->audiences[i].name, cfg->audiences[i].len))
 			return true;
 	return false;
 }
@@ -150,8 +147,7 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 		return OA_OK;
 	if (!json_is_string(iss))
 		return oa_fail(r, OA_REJECTED, "%s has no iss string", what);
-	if (json_string_length(iss) != strlen(cfg->issuer) ||
-	    memcmp(json_string_value(iss), cfg->issuer, json_string_length(iss)) != 0) {
+	if (!oa_json_string_equals(iss, cfg->issuer, strlen(cfg->issuer))) {
 		oa_text_escape(json_string_value(iss), json_string_length(iss), shown,
 			       sizeof(shown));
 		return oa_fail(r, OA_REJECTED, "%s iss \"%s\" is not issuer=%s", what, shown,
