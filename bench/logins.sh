@@ -79,6 +79,9 @@ account required $MODULE"
 	esac
 done
 if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
+# autovacuum workers come and go as backends do; their CPU would count.
+PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
+autovacuum = off"
 pg_start "$hba"
 # Connection logging would add two log lines to every login of every method.
 pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
@@ -105,17 +108,30 @@ for m in "${METHODS[@]}"; do
 	[ "$got" = "b_$m" ] || bail "$m: login failed: $got"
 done
 
-# run_pgbench METHOD CLIENTS: prints connections per second.
+# The backends' CPU time: the postmaster reaps every backend, so their user
+# and system time add up in its cutime and cstime (fields 16 and 17 of
+# /proc/PID/stat), in clock ticks.
+PM_PID=$(head -n 1 "$PGDATA_DIR/postmaster.pid")
+TICKS_PER_S=$(getconf CLK_TCK)
+backends_ticks() { sed 's/^.*) //' "/proc/$PM_PID/stat" | awk '{print $14 + $15}'; }
+
+# run_pgbench METHOD CLIENTS: prints connections per second and the
+# backends' CPU ms per connection.
 run_pgbench() {
-	local out rate
+	local out rate logins t0 t1
+	t0=$(backends_ticks)
 	out=$(PGPASSWORD=$(cat "$WORK/pw_$1") PGSSLMODE=disable "$PGBENCH" -n -C \
 		-T "$SECONDS_PER_ROUND" -c "$2" -j "$2" -f "$ROOT/bench/select1.sql" \
 		-h 127.0.0.1 -p "$PGPORT" -U "b_$1" postgres 2>&1) || true
+	sleep 0.3 # the last backends exit and are reaped
+	t1=$(backends_ticks)
 	rate=$(printf '%s\n' "$out" | awk '/^tps = /{print $3; exit}')
+	logins=$(printf '%s\n' "$out" | awk -F': ' '/^number of transactions actually processed/{split($2, a, "/"); print a[1]; exit}')
 	if [ -z "$rate" ] || printf '%s\n' "$out" | grep -q 'aborted\|error'; then
 		echo "warning: pgbench $1 -c $2: $(printf '%s\n' "$out" | grep -m 3 -i 'error\|aborted')" >&2
 	fi
-	echo "${rate:-0}"
+	awk -v rate="${rate:-0}" -v n="${logins:-0}" -v t="$((t1 - t0))" -v hz="$TICKS_PER_S" \
+		'BEGIN { printf "%s %.4f\n", rate, (n > 0 ? 1000 * t / hz / n : 0) }'
 }
 
 n=${#METHODS[@]}
@@ -149,7 +165,8 @@ if [ -f "$WORK/pw_introspect_cold" ]; then
 	IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat "$WORK/pw_introspect_cold")" "$INTROSPECT")
 fi
 
-# BENCH_KEEP=FILE keeps the raw rates (method clients round conn/s).
+# BENCH_KEEP=FILE keeps the raw figures (method clients round conn/s
+# backend-CPU-ms/login).
 [ -z "${BENCH_KEEP:-}" ] || cp "$WORK/rates" "$BENCH_KEEP"
 
 # The table: median, min and max over rounds per method and clients count.
@@ -167,10 +184,10 @@ awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" -v rounds="$ROUNDS" '
 		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	BEGIN { split(order, o, "\n") }
-	{ rate[$1 " " $2, $3] = $4; seen[$1 " " $2] = 1 }
+	{ rate[$1 " " $2, $3] = $4; cpu[$1 " " $2, $3] = $5; seen[$1 " " $2] = 1 }
 	END {
-		printf "| method | clients | median conn/s | x pam_permit | x pam_ask_permit | min..max | ms/login over pam_permit | issuer alone, ms |\n"
-		printf "|---|---|---|---|---|---|---|---|\n"
+		printf "| method | clients | median conn/s | x pam_permit | x pam_ask_permit | min..max | ms/login over pam_permit | issuer alone, ms | backend CPU, ms/login | over pam_permit |\n"
+		printf "|---|---|---|---|---|---|---|---|---|---|\n"
 		for (k = 1; k in o; k++) for (cl = 1; cl <= 2; cl++) {
 			split(o[k], f, " "); m = f[2]; key = m " " cl
 			if (!(key in seen)) continue
@@ -180,6 +197,7 @@ awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" -v rounds="$ROUNDS" '
 				n++; rates[n] = v
 				xp[n] = p > 0 ? v / p : 0; xa[n] = a > 0 ? v / a : 0
 				added[n] = (v > 0 && p > 0) ? 1000 / v - 1000 / p : 0
+				cpus[n] = cpu[key, r]; cpu_added[n] = cpu[key, r] - cpu["pam_permit " cl, r]
 				if (lo == "" || v < lo) lo = v
 				if (hi == "" || v > hi) hi = v
 			}
@@ -187,8 +205,9 @@ awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" -v rounds="$ROUNDS" '
 			if (m ~ /_cold/) extra = sprintf("%+.2f", median(added, n))
 			if (m ~ /^userinfo_cold/) iss = ui
 			if (m ~ /^introspect_cold/) iss = in_
-			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s |\n", m, cl,
-				median(rates, n), median(xp, n), median(xa, n), lo, hi, extra, iss
+			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s | %.2f | %s |\n", m, cl,
+				median(rates, n), median(xp, n), median(xa, n), lo, hi, extra, iss,
+				median(cpus, n), m == "pam_permit" ? "" : sprintf("%+.2f", median(cpu_added, n))
 		}
 	}' "$WORK/rates"
 echo

@@ -76,7 +76,9 @@ version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 deb=$WORK/src/libpam-oauth2_${version}_${arch}.deb
+preload_deb=$WORK/src/postgresql-15-pam-oauth2-preload_${version}_${arch}.deb
 [ -f "$deb" ] || bail "dpkg-buildpackage made no $deb"
+[ -f "$preload_deb" ] || bail "dpkg-buildpackage made no $preload_deb"
 
 case " ${DEB_BUILD_OPTIONS:-} " in
 *" nocheck "*) skip "the build ran the docs suite (DEB_BUILD_OPTIONS has nocheck)" ;;
@@ -87,6 +89,10 @@ esac
 depends=$(dpkg-deb -f "$deb" Depends)
 check "it depends on libcurl4, which the module loads with dlopen (Depends: $depends)" \
 	grep -qE '(^|, )libcurl4 \(>= [0-9.]+\)' <<<"$depends"
+preload_depends=$(dpkg-deb -f "$preload_deb" Depends)
+check "the preload package depends on this very libpam-oauth2 and on postgresql-15" \
+	eval 'grep -qF "libpam-oauth2 (= $version)" <<<"$preload_depends" &&
+		grep -qE "(^|, )postgresql-15(,|$| )" <<<"$preload_depends"'
 
 if lintian --fail-on error,warning "$WORK/src/libpam-oauth2_${version}_${arch}.changes" \
 	>"$WORK/lintian.log" 2>&1; then
@@ -99,10 +105,10 @@ fi
 # --- install ---------------------------------------------------------------------------
 # --reinstall: on a machine where this version is installed already, the
 # package just built is still the one tested.
-if apt_get install --reinstall "$deb" >"$WORK/install.log" 2>&1; then
-	ok "apt-get installs the package with its dependencies"
+if apt_get install --reinstall "$deb" "$preload_deb" >"$WORK/install.log" 2>&1; then
+	ok "apt-get installs both packages with their dependencies"
 else
-	not_ok "apt-get installs the package with its dependencies"
+	not_ok "apt-get installs both packages with their dependencies"
 	tail -n 20 "$WORK/install.log" | sed 's/^/#   /'
 	bail "the package did not install"
 fi
@@ -115,7 +121,10 @@ check "dpkg -L: the module is $module" grep -qxF "$module" <<<"$listed"
 check "the module is on disk and belongs to the package" \
 	test "$(dpkg -S "$module" 2>/dev/null)" = "libpam-oauth2: $module"
 check "dpkg --verify: the installed files are the package's" \
-	test -z "$(dpkg --verify libpam-oauth2 2>&1)"
+	test -z "$(dpkg --verify libpam-oauth2 postgresql-15-pam-oauth2-preload 2>&1)"
+preload_lib=/usr/lib/postgresql/15/lib/pam_oauth2_preload.so
+check "the preload library is $preload_lib, from its own package" \
+	test "$(dpkg -S "$preload_lib" 2>/dev/null)" = "postgresql-15-pam-oauth2-preload: $preload_lib"
 
 # Every page in man/ (the tools' too), compressed by dh_compress.
 for page in man/*.[1-8]; do
@@ -132,12 +141,13 @@ for dest in json.load(open(sys.argv[1])).values(): print(dest)' \
 not_packaged=''
 while read -r f; do
 	[ -n "$f" ] || continue
-	grep -qxF -e "$f" -e "$f.gz" <<<"$listed" || not_packaged+=" $f"
+	grep -qxF -e "$f" -e "$f.gz" <<<"$listed$(printf '\n%s' "$(dpkg -L postgresql-15-pam-oauth2-preload)")" ||
+		not_packaged+=" $f"
 done <<<"$meson_files"
 if [ -n "$meson_files" ] && [ -z "$not_packaged" ]; then
-	ok "every file meson installs is in the package ($(grep -c . <<<"$meson_files") files)"
+	ok "every file meson installs is in a package ($(grep -c . <<<"$meson_files") files)"
 else
-	not_ok "every file meson installs is in the package"
+	not_ok "every file meson installs is in a package"
 	diag "missing:${not_packaged:- (no list of installed files from meson)}"
 fi
 
@@ -155,8 +165,16 @@ install -d -m 700 -o postgres "$WORK/pgcache"
 # package put a pam_oauth2.so.
 pam_service "$svc" "auth    sufficient pam_oauth2.so userinfo=$USERINFO username_claim=preferred_username cache_dir=$WORK/pgcache
 account required   pam_oauth2.so"
+# The preload by its bare name, with its default module path, as the README
+# tells an administrator to set it up.
+PG_EXTRA_CONF="shared_preload_libraries = 'pam_oauth2_preload'"
 pg_start "host all all 127.0.0.1/32 pam pamservice=$svc"
 pg_admin "CREATE ROLE alice LOGIN; CREATE ROLE bob LOGIN;" || bail "could not create roles"
+postmaster=$(head -n 1 "$PGDATA_DIR/postmaster.pid")
+check "the server loaded the packaged preload: the postmaster maps it and libcurl" \
+	eval 'grep -qF "$preload_lib" "/proc/$postmaster/maps" && grep -q "libcurl" "/proc/$postmaster/maps"'
+check "and the packaged module, at the preload's default path" \
+	grep -qF "$module" "/proc/$postmaster/maps"
 
 mint "$WORK/alice" username=alice
 mint "$WORK/bob" username=bob
