@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "read_full.h"
 #include "sha256.h"
 
 /* pg_oauth2_token keeps access and refresh tokens here: a buffer that held
@@ -333,6 +334,7 @@ read_entry(int fd, const struct stat *st, unsigned char **buf, size_t *size,
 	   struct oa_result *r)
 {
 	size_t want, got = 0;
+	int err;
 
 	*buf = NULL;
 	if (!S_ISREG(st->st_mode) || st->st_uid != geteuid() ||
@@ -344,20 +346,11 @@ read_entry(int fd, const struct stat *st, unsigned char **buf, size_t *size,
 	*buf = malloc(want + 1);
 	if (*buf == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
-	while (got <= want) {
-		ssize_t n = read(fd, *buf + got, want + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free_wiped(*buf, want + 1);
-			*buf = NULL;
-			return oa_fail(r, OA_INTERNAL, "cannot read cache entry: %s",
-				       strerror(errno));
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	err = oa_read_full(fd, *buf, want + 1, &got);
+	if (err != 0) {
+		free_wiped(*buf, want + 1);
+		*buf = NULL;
+		return oa_fail(r, OA_INTERNAL, "cannot read cache entry: %s", strerror(err));
 	}
 	if (got != want) {
 		free_wiped(*buf, want + 1);

@@ -6,12 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "read_full.h"
+
 enum oa_status
 oa_secret_read(const char *path, const char *what, bool group_may_read,
 	       struct oa_secret *out, struct oa_result *r)
 {
 	struct stat st;
-	ssize_t n;
+	int err;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	out->len = 0;
@@ -31,10 +33,12 @@ oa_secret_read(const char *path, const char *what, bool group_may_read,
 						"it must not be readable by group or others",
 			       group_may_read ? "640 or 600" : "600");
 	}
-	while (out->len < sizeof(out->bytes) &&
-	       (n = read(fd, out->bytes + out->len, sizeof(out->bytes) - out->len)) > 0)
-		out->len += (size_t)n;
+	err = oa_read_full(fd, out->bytes, sizeof(out->bytes), &out->len);
 	close(fd);
+	if (err != 0) {
+		oa_secret_wipe(out);
+		return oa_fail(r, OA_CONFIG, "%s %s: %s", what, path, strerror(err));
+	}
 	if (out->len > OA_MAX_HMAC_SECRET_BYTES) {
 		oa_secret_wipe(out);
 		return oa_fail(r, OA_CONFIG, "%s %s is over %d bytes", what, path,

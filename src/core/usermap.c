@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "read_full.h"
 #include "text.h"
 
 #define SHOWN_BYTES 96
@@ -69,7 +70,7 @@ read_map(const char *path, const char *shown, char **text, size_t *size,
 {
 	struct stat st;
 	size_t got = 0, want;
-	int fd;
+	int fd, err;
 
 	/* O_NONBLOCK: a FIFO in the file's place must not hang the login. */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -109,25 +110,14 @@ read_map(const char *path, const char *shown, char **text, size_t *size,
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
 	/* Up to one byte more than fstat said, to see a file still growing. */
-	while (got <= want) {
-		ssize_t n = read(fd, *text + got, want + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-
-			close(fd);
-			free(*text);
-			*text = NULL;
-			return oa_fail(r, OA_CONFIG, "username_map %s: cannot read: %s", shown,
-				       strerror(err));
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	err = oa_read_full(fd, *text, want + 1, &got);
 	close(fd);
+	if (err != 0) {
+		free(*text);
+		*text = NULL;
+		return oa_fail(r, OA_CONFIG, "username_map %s: cannot read: %s", shown,
+			       strerror(err));
+	}
 	if (got != want) {
 		free(*text);
 		*text = NULL;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "read_full.h"
+
 #define MODULE_NAME "pam_oauth2.so"
 
 static bool
@@ -176,7 +178,7 @@ oa_pamd_read_service(const char *dir, const char *service, struct oa_pamd_entry 
 {
 	char path[4096], *text = NULL;
 	struct stat st;
-	ssize_t got = 0;
+	int err = 0;
 	size_t len = 0;
 	int fd;
 
@@ -194,14 +196,13 @@ oa_pamd_read_service(const char *dir, const char *service, struct oa_pamd_entry 
 		return oa_fail(r, OA_CONFIG, "%s is not a regular file", path);
 	}
 	text = malloc(OA_PAMD_MAX_FILE_BYTES + 1);
-	while (text != NULL && len <= OA_PAMD_MAX_FILE_BYTES &&
-	       (got = read(fd, text + len, OA_PAMD_MAX_FILE_BYTES + 1 - len)) > 0)
-		len += (size_t)got;
+	if (text != NULL)
+		err = oa_read_full(fd, text, OA_PAMD_MAX_FILE_BYTES + 1, &len);
 	close(fd);
 	if (text == NULL)
 		oa_fail(r, OA_INTERNAL, "out of memory");
-	else if (got < 0)
-		oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(errno));
+	else if (err != 0)
+		oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(err));
 	else if (len > OA_PAMD_MAX_FILE_BYTES)
 		oa_fail(r, OA_CONFIG, "%s is larger than %d bytes", path, OA_PAMD_MAX_FILE_BYTES);
 	else
