@@ -28,6 +28,22 @@ oa_fetch_request(const struct oa_ctx *ctx, const char *url)
 	return req;
 }
 
+struct oa_http_request
+oa_fetch_form_request(const struct oa_ctx *ctx, const char *url, const struct oa_form *form,
+		      const struct oa_form *basic)
+{
+	struct oa_http_request req = oa_fetch_request(ctx, url);
+
+	req.form = form->data;
+	req.form_len = form->len;
+	if (basic->data != NULL) {
+		req.auth_scheme = "Basic";
+		req.auth_value = basic->data;
+		req.auth_value_len = basic->len;
+	}
+	return req;
+}
+
 /* application/json or any application/...+json (RFC 6839), parameters
  * such as charset ignored. */
 static bool

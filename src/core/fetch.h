@@ -6,12 +6,20 @@
 #include <jansson.h>
 
 #include "context.h"
+#include "form.h"
 #include "http.h"
 #include "result.h"
 
 /* The login's remaining time, the CA settings, proxy and size cap for
  * `url`. */
 struct oa_http_request oa_fetch_request(const struct oa_ctx *ctx, const char *url);
+
+/* The same, a POST of `form` that authenticates with HTTP Basic when
+ * `basic` holds credentials (oa_form_basic_credentials; RFC 6749 section
+ * 2.3.1).  The request borrows both forms' bytes. */
+struct oa_http_request oa_fetch_form_request(const struct oa_ctx *ctx, const char *url,
+					     const struct oa_form *form,
+					     const struct oa_form *basic);
 
 /* A JSON Content-Type, then a body that parses as one JSON object without
  * duplicate names.  `what` names the document in reasons.  OA_UNAVAILABLE

@@ -95,15 +95,8 @@ oa_introspect(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	memset(&resp, 0, sizeof(resp));
 	if (endpoint(ctx, &doc, &url, r) == OA_OK &&
 	    build_request(ctx->cfg, token, &body, &basic, r) == OA_OK) {
-		struct oa_http_request req = oa_fetch_request(ctx, url);
+		struct oa_http_request req = oa_fetch_form_request(ctx, url, &body, &basic);
 
-		req.form = body.data;
-		req.form_len = body.len;
-		if (basic.data != NULL) {
-			req.auth_scheme = "Basic";
-			req.auth_value = basic.data;
-			req.auth_value_len = basic.len;
-		}
 		if (oa_http_request(&req, &resp, r) == OA_OK)
 			oa_introspect_judge(ctx, &resp, claims, exp, r);
 	}

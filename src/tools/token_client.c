@@ -169,20 +169,13 @@ pt_client_post(struct oa_ctx *ctx, const char *url, const struct pt_client *clie
 	/* Each request gets the whole timeout= (a device grant polls for
 	 * minutes), and the clock it judges expires_in against is read now. */
 	oa_ctx_init(ctx, ctx->cfg, ctx->cache);
-	req = oa_fetch_request(ctx, url);
 	memset(resp, 0, sizeof(*resp));
 	pt_client_authenticate(client, form, &basic);
 	if (form->failed || basic.failed) {
 		oa_form_wipe(&basic);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
-	req.form = form->data;
-	req.form_len = form->len;
-	if (basic.data != NULL) {
-		req.auth_scheme = "Basic";
-		req.auth_value = basic.data;
-		req.auth_value_len = basic.len;
-	}
+	req = oa_fetch_form_request(ctx, url, form, &basic);
 	oa_http_request(&req, resp, r);
 	oa_form_wipe(&basic);
 	return r->status;
