@@ -287,7 +287,7 @@ main(int argc, char **argv)
 		oa_pamd_entry_free(&entry);
 		return EXIT_USAGE;
 	}
-	snprintf(from, sizeof(from), "%s/%s line %u", o.pam_dir, o.service, entry.line);
+	snprintf(from, sizeof(from), "%s line %u", entry.file, entry.line);
 	rc = run(&o, entry.argc, entry.argv, from);
 	oa_pamd_entry_free(&entry);
 	return rc;

@@ -10,8 +10,14 @@
  *     "[success=1 default=ignore]" is one control field and
  *     "[claim_any_of=groups:a b]" one argument holding a space;
  *   - a service file line is TYPE CONTROL MODULE ARGS..., TYPE may start
- *     with '-' and is compared without case.
- * `include`/`substack` lines and other files are not followed. */
+ *     with '-' and is compared without case;
+ *   - "@include FILE" stands for FILE's lines, and an auth line whose
+ *     control is "include" or "substack" for FILE's auth lines (FILE a
+ *     name in the same directory, or a path if it starts with '/'), up to
+ *     OA_PAMD_MAX_INCLUDE_DEPTH deep.
+ * The first auth entry for pam_oauth2.so in that order is the one found.
+ * (A substack's results stay inside it when libpam runs the stack; for
+ * finding the module's arguments that makes no difference.) */
 #ifndef OA_PAMD_H
 #define OA_PAMD_H
 
@@ -23,6 +29,8 @@
 #define OA_PAMD_MAX_FILE_BYTES (256 * 1024)
 /* Arguments on one line, as many as a 64 KiB line of one-letter ones. */
 #define OA_PAMD_MAX_ARGS 1024
+/* libpam's own limit on nested substacks (PAM_SUBSTACK_MAX_LEVEL). */
+#define OA_PAMD_MAX_INCLUDE_DEPTH 16
 
 struct oa_pamd_entry {
 	char *text;     /* owned: the fields, NUL-terminated in place */
@@ -30,6 +38,7 @@ struct oa_pamd_entry {
 	int argc;
 	const char *module; /* the module path as written */
 	unsigned line;  /* physical line where the entry starts, from 1 */
+	char *file;     /* owned: the file it is in (oa_pamd_read_service) */
 };
 
 /* Splits one logical line into at most `max` fields in place, as libpam
@@ -37,13 +46,14 @@ struct oa_pamd_entry {
 size_t oa_pamd_split(char *line, char **fields, size_t max);
 
 /* Finds the first `auth` entry in `text` whose module path is
- * "pam_oauth2.so" or ends in "/pam_oauth2.so".  `where` names the file in
- * reasons.  OA_CONFIG when there is none; free `out` in every case. */
+ * "pam_oauth2.so" or ends in "/pam_oauth2.so", following no include.
+ * `where` names the file in reasons.  OA_CONFIG when there is none; free
+ * `out` in every case. */
 enum oa_status oa_pamd_find_auth(const char *text, size_t len, const char *where,
 				 struct oa_pamd_entry *out, struct oa_result *r);
 
-/* Reads DIR/SERVICE and finds the entry as above.  SERVICE must be a
- * plain file name (no '/', not "." or ".."). */
+/* Reads DIR/SERVICE and finds the entry as above, following includes.
+ * SERVICE must be a plain file name (no '/', not "." or ".."). */
 enum oa_status oa_pamd_read_service(const char *dir, const char *service,
 				    struct oa_pamd_entry *out, struct oa_result *r);
 

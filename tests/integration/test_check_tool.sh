@@ -164,6 +164,12 @@ expect_check "--service with no such file: exit 2" 2 "cannot read $WORK/pamd/mis
 printf 'auth required pam_unix.so\n' >"$WORK/pamd/other"
 run_check --user alice --token-file "$WORK/alice" --service other --pam-dir "$WORK/pamd"
 expect_check "--service whose file has no pam_oauth2 auth line: exit 2" 2 "no auth line for pam_oauth2.so"
+# As on Debian: the service includes a common file that holds the line.
+printf 'account required pam_permit.so\nauth sufficient pam_oauth2.so %s\n' "$JWT" >"$WORK/pamd/common-oauth"
+printf '@include common-oauth\nauth required pam_deny.so\n' >"$WORK/pamd/pg_included"
+run_check --user alice --token-file "$WORK/alice" --service pg_included --pam-dir "$WORK/pamd"
+expect_check "--service follows @include, and names the file the line is in" 0 \
+	"options: $WORK/pamd/common-oauth line 2" "verdict: accepted"
 run_check --user alice --token-file "$WORK/alice" --service pg_auth --pam-dir "$WORK/pamd" audience=x
 expect_check "--service and module arguments together: exit 2" 2 "not both"
 

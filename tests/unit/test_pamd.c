@@ -268,6 +268,95 @@ test_pamd_reads_a_service_file(void **state)
 	rmdir(dir);
 }
 
+static void
+write_in(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Debian's pam.d files pull in common-auth and the like: the entry may be
+ * in a file the service includes, as libpam would run it. */
+static void
+test_pamd_follows_includes_and_substacks(void **state)
+{
+	char dir[] = "/tmp/pamd.XXXXXX", want[128];
+	struct oa_pamd_entry e;
+	struct oa_result r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_in(dir, "common-oauth",
+		 "# shared\naccount required pam_permit.so\n"
+		 "auth [success=done default=ignore] pam_oauth2.so issuer=https://idp audience=db\n");
+	write_in(dir, "via_at", "@include common-oauth\nauth required pam_deny.so\n");
+	write_in(dir, "via_include", "account include common-oauth\n"
+				     "auth include common-oauth\n");
+	write_in(dir, "via_substack", "-AUTH substack via_at\n");
+	write_in(dir, "own_first", "auth sufficient pam_oauth2.so userinfo=https://u\n"
+				   "@include common-oauth\n");
+	write_in(dir, "account_only", "account include common-oauth\n"
+				      "auth required pam_unix.so\n");
+	write_in(dir, "loop", "auth include loop\n");
+	write_in(dir, "dangling", "auth include nowhere\n");
+	snprintf(want, sizeof(want), "%s/common-oauth", dir);
+
+	const char *const found_in_common[] = { "via_at", "via_include", "via_substack" };
+	for (size_t i = 0; i < 3; i++) {
+		oa_result_init(&r);
+		assert_int_equal(oa_pamd_read_service(dir, found_in_common[i], &e, &r), OA_OK);
+		assert_string_equal(e.file, want);
+		assert_int_equal(e.line, 3);
+		assert_int_equal(e.argc, 2);
+		assert_string_equal(e.argv[1], "audience=db");
+		oa_pamd_entry_free(&e);
+	}
+
+	oa_result_init(&r);
+	assert_int_equal(oa_pamd_read_service(dir, "own_first", &e, &r), OA_OK);
+	assert_int_equal(e.line, 1);
+	assert_string_equal(e.argv[0], "userinfo=https://u");
+	oa_pamd_entry_free(&e);
+
+	/* an account include brings no auth line */
+	oa_result_init(&r);
+	assert_int_equal(oa_pamd_read_service(dir, "account_only", &e, &r), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "no auth line"));
+	oa_pamd_entry_free(&e);
+
+	oa_result_init(&r);
+	assert_int_equal(oa_pamd_read_service(dir, "loop", &e, &r), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "nested more than 16 deep"));
+	oa_pamd_entry_free(&e);
+
+	oa_result_init(&r);
+	assert_int_equal(oa_pamd_read_service(dir, "dangling", &e, &r), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "nowhere"));
+	oa_pamd_entry_free(&e);
+
+	/* the text alone follows nothing */
+	oa_result_init(&r);
+	assert_int_equal(oa_pamd_find_auth("@include common-oauth\n", 22, "svc", &e, &r),
+			 OA_CONFIG);
+	oa_pamd_entry_free(&e);
+	remove_dir(dir);
+}
+
 int
 main(void)
 {
@@ -278,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_pamd_bracket_ends_the_field),
 		cmocka_unit_test(test_pamd_split_counts_past_max),
 		cmocka_unit_test(test_pamd_finds_the_auth_line_among_others),
+		cmocka_unit_test(test_pamd_follows_includes_and_substacks),
 		cmocka_unit_test(test_pamd_type_ignores_case_and_dash),
 		cmocka_unit_test(test_pamd_module_name_must_match_exactly),
 		cmocka_unit_test(test_pamd_comment_ends_the_line_even_in_brackets),
