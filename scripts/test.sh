@@ -8,7 +8,8 @@
 #      is not instrumented, so the module cannot be loaded into it there);
 #   4. fuzzes every parser (scripts/fuzz.sh), then builds, installs and
 #      logs in with the Debian package (scripts/package-test.sh);
-#   5. ends with one line: "tests: N passed, N failed, N skipped".
+#   5. runs each benchmark script briefly (scripts/bench-smoke.sh);
+#   6. ends with one line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +71,14 @@ package_counts=$(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2
 read -r package_pass package_fail <<<"${package_counts:-0 1}"
 total_pass=$((total_pass + package_pass))
 total_fail=$((total_fail + package_fail))
+
+# The benchmark scripts (scripts/bench-smoke.sh): each runs briefly against
+# the release build and prints its tables; the shape is checked, no figure.
+scripts/bench-smoke.sh 2>&1 | tee build/bench.log || status=1
+bench_counts=$(sed -n 's/^bench: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/bench.log)
+read -r bench_pass bench_fail <<<"${bench_counts:-0 1}"
+total_pass=$((total_pass + bench_pass))
+total_fail=$((total_fail + bench_fail))
 
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then

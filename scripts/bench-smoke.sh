@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The benchmark scripts run from a clean clone and print their tables: a
+# short run of each (bench/cpu.sh, bench/micro.sh, bench/logins.sh on a
+# subset of rows), checking the shape of what they print, never a figure's
+# size (that is the benchmarks' job, not a test's).  As root, after a
+# build in BUILD_DIR (default build/release).  TAP output, ending with
+# "bench: N passed, N failed" (scripts/test.sh adds it to its totals).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/integration/tap.sh
+export BUILD_DIR=${BUILD_DIR:-build/release}
+out=$(mktemp -d /tmp/pam_oauth2_bench.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+# rows FILE MODE...: every MODE has a table row whose figures are numbers.
+rows() {
+	local file=$1 m missing=""
+	shift
+	for m in "$@"; do
+		grep -qE "^\| $m \| [0-9]" "$file" || missing+=" $m"
+	done
+	[ -z "$missing" ] || { diag "no row for:$missing"; sed 's/^/#   /' "$file" | tail -n 30; return 1; }
+}
+
+# The names of the module's modes (the URLs in it do not matter here).
+USERINFO='' ISSUER='' INTROSPECT='' WORK=''
+. bench/modes.sh
+modes=(pam_permit pam_ask_permit "${MODULE_MODES[@]}")
+
+bench/cpu.sh 5 >"$out/cpu" 2>"$out/cpu.err"
+rc=$?
+check "bench/cpu.sh 5 exits 0" test "$rc" -eq 0
+check "bench/cpu.sh prints a row per mode" rows "$out/cpu" "${modes[@]}"
+check "bench/cpu.sh prints OpenSSL's floor (fork_verify), plain and preloaded" rows "$out/cpu" plain preloaded
+
+bench/micro.sh 0.05 >"$out/micro" 2>&1
+check "bench/micro.sh prints a row per algorithm" rows "$out/micro" RS256 PS256 ES256 EdDSA
+
+BENCH_METHODS="userinfo_cold jwt_cached_keys" bench/logins.sh 1 1 >"$out/logins" 2>"$out/logins.err"
+rc=$?
+check "bench/logins.sh 1 1 exits 0" test "$rc" -eq 0
+check "bench/logins.sh prints the floors and the rows asked for" \
+	rows "$out/logins" pam_permit pam_ask_permit userinfo_cold jwt_cached_keys
+check "bench/logins.sh: no pgbench run failed" test -z "$(grep -i 'warning' "$out/logins.err")"
+
+tap_finish
+echo "bench: $((tap_count - tap_failed)) passed, $tap_failed failed"
+[ "$tap_failed" -eq 0 ]
