@@ -625,7 +625,10 @@ sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (kind == FILE_TEMP) {
-			if (st.st_mtime < now - OA_CACHE_TEMP_MAX_AGE_SECONDS)
+			/* A writer killed after set_expiry left an mtime in the
+			 * future; ctime still says when it last wrote. */
+			if (st.st_mtime < now - OA_CACHE_TEMP_MAX_AGE_SECONDS ||
+			    st.st_ctime < now - OA_CACHE_TEMP_MAX_AGE_SECONDS)
 				remove_if_unchanged(dirfd, de->d_name, &st);
 			continue;
 		}
