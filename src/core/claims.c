@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy.h"
 #include "json_equals.h"
+#include "policy.h"
 #include "text.h"
 #include "trace.h"
 #include "usermap.h"

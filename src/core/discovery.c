@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "doc_cache.h"
-#include "json_equals.h"
 #include "fetch.h"
+#include "json_equals.h"
 #include "json_pick.h"
 #include "url.h"
 

@@ -13,8 +13,9 @@
 #include <openssl/param_build.h>
 
 #include "base64url.h"
-#include "json_equals.h"
 #include "bounds.h"
+#include "json_equals.h"
+#include "json_pick.h"
 
 /* Private and symmetric key material (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC
  * 8037 2).  An issuer publishing any of these has leaked a key; using the
@@ -23,13 +24,10 @@ static const char *const private_members[] = {
 	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
 };
 
-/* Every member oa_jwk_import looks at, the private ones included so that a
- * kept copy is refused as the original is. */
-const char *const oa_jwk_members[] = {
+/* The public members oa_jwk_import reads (oa_jwk_kept). */
+static const char *const read_members[] = {
 	"kty", "kid", "use", "key_ops", "alg", "n", "e", "crv", "x", "y",
-	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
 };
-const size_t oa_jwk_member_count = sizeof(oa_jwk_members) / sizeof(oa_jwk_members[0]);
 
 struct ec_curve {
 	const char *crv;    /* JWK name, RFC 7518 6.2.1.1 */
@@ -539,4 +537,24 @@ oa_jwk_clear(struct oa_jwk *key)
 		free(key->secret);
 	}
 	memset(key, 0, sizeof(*key));
+}
+
+json_t *
+oa_jwk_kept(const json_t *jwk)
+{
+	size_t n_private = sizeof(private_members) / sizeof(private_members[0]);
+	json_t *kept = oa_json_pick(jwk, read_members,
+				    sizeof(read_members) / sizeof(read_members[0]));
+
+	/* The private members too, so that the copy is refused as the
+	 * original is. */
+	for (size_t i = 0; kept != NULL && i < n_private; i++) {
+		json_t *v = json_object_get(jwk, private_members[i]);
+
+		if (v != NULL && json_object_set(kept, private_members[i], v) != 0) {
+			json_decref(kept);
+			kept = NULL;
+		}
+	}
+	return kept;
 }

@@ -48,10 +48,11 @@ struct oa_jwk {
 enum oa_status oa_jwk_import(const json_t *jwk, struct oa_jwk *out,
 			     struct oa_result *r);
 
-/* The names of every member oa_jwk_import reads; a JWK holding only these
- * imports as the whole one does (what the cache keeps of a JWK Set). */
-extern const char *const oa_jwk_members[];
-extern const size_t oa_jwk_member_count;
+/* A copy of the JWK object holding only the members oa_jwk_import reads,
+ * its private ones included, so that it imports (or is refused) as the
+ * whole one (what the cache keeps of a JWK Set).  The values are shared.
+ * NULL if `jwk` is not an object or memory runs out. */
+json_t *oa_jwk_kept(const json_t *jwk);
 
 /* An HMAC key from a shared secret (the contents of hmac_secret_file),
  * copied; an empty secret is OA_CONFIG.  Call oa_jwk_clear in every case. */

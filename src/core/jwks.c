@@ -6,7 +6,6 @@
 #include "bounds.h"
 #include "json_equals.h"
 #include "json_error.h"
-#include "json_pick.h"
 #include "signature.h"
 #include "text.h"
 
@@ -45,9 +44,8 @@ oa_jwks_kept(const json_t *doc)
 	if (!json_is_array(keys) || (kept_keys = json_array()) == NULL)
 		return NULL;
 	json_array_foreach(keys, i, member) {
-		json_t *k = json_is_object(member) ?
-			    oa_json_pick(member, oa_jwk_members, oa_jwk_member_count) :
-			    json_incref((json_t *)member);
+		json_t *k = json_is_object(member) ? oa_jwk_kept(member) :
+						     json_incref((json_t *)member);
 
 		if (json_array_append_new(kept_keys, k) != 0) {
 			json_decref(kept_keys);

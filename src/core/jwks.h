@@ -31,7 +31,7 @@ enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 				 struct oa_jwks *out, struct oa_result *r);
 
-/* A copy of the set with each member cut to oa_jwk_members (members that
+/* A copy of the set with each member cut by oa_jwk_kept (members that
  * are not objects kept as they are), which oa_jwks_from_json reads as it
  * reads `doc`; what the cache stores.  NULL if `doc` has no "keys" array or
  * memory runs out. */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "text.h"
 #include "json_equals.h"
+#include "text.h"
 
 /* A NumericDate (RFC 7519 section 2): integer or fraction of seconds.
  * Fractions are rounded toward the stricter side by the callers' use of
