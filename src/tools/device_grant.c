@@ -89,14 +89,13 @@ parse_device_code(json_t *doc, struct device_code *dc, struct oa_result *r)
 
 static enum oa_status
 request_code(struct oa_ctx *ctx, const char *url, const struct pt_client *client,
-	     const char *scope, struct device_code *dc, struct oa_result *r)
+	     const struct pt_target *target, struct device_code *dc, struct oa_result *r)
 {
 	struct oa_form form = { 0 };
 	struct oa_http_response resp;
 	json_t *doc = NULL;
 
-	if (scope != NULL)
-		oa_form_add(&form, "scope", scope, strlen(scope));
+	pt_target_add(target, true, &form);
 	if (pt_client_post(ctx, url, client, &form, &resp, r) != OA_OK)
 		goto done;
 	if (resp.status != 200) {
@@ -139,7 +138,7 @@ tell_user(const struct device_code *dc)
 /* One poll.  OA_OK with *done false: ask again after *interval. */
 static enum oa_status
 poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *client,
-	  const struct device_code *dc, long long *interval, bool *done,
+	  const struct pt_target *target, const struct device_code *dc, long long *interval, bool *done,
 	  struct pt_token *out, struct oa_result *r)
 {
 	struct oa_form form = { 0 };
@@ -150,6 +149,7 @@ poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *cli
 	oa_result_init(&attempt);
 	oa_form_add(&form, "grant_type", DEVICE_CODE_GRANT, strlen(DEVICE_CODE_GRANT));
 	oa_form_add(&form, "device_code", dc->device_code, strlen(dc->device_code));
+	pt_target_add(target, false, &form);
 	pt_token_request(ctx, token_url, client, &form, &reply, &attempt);
 	oa_form_wipe(&form);
 	switch (reply.answer) {
@@ -192,7 +192,7 @@ poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *cli
 
 enum oa_status
 pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_url,
-		const struct pt_client *client, const char *scope,
+		const struct pt_client *client, const struct pt_target *target,
 		struct pt_token *out, struct oa_result *r)
 {
 	struct device_code dc = { 0 };
@@ -200,7 +200,7 @@ pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_ur
 	bool done = false;
 
 	memset(out, 0, sizeof(*out));
-	if (request_code(ctx, device_url, client, scope, &dc, r) != OA_OK)
+	if (request_code(ctx, device_url, client, target, &dc, r) != OA_OK)
 		return r->status;
 	tell_user(&dc);
 	deadline = monotonic_ms() + dc.expires_in * 1000;
@@ -215,7 +215,7 @@ pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_ur
 			break;
 		}
 		sleep_ms(interval * 1000 < left ? interval * 1000 : left);
-		if (poll_once(ctx, token_url, client, &dc, &interval, &done, out, r) != OA_OK)
+		if (poll_once(ctx, token_url, client, target, &dc, &interval, &done, out, r) != OA_OK)
 			break;
 	}
 	json_decref(dc.doc);

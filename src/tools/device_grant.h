@@ -10,11 +10,11 @@
 /* Asks `device_url` for a code, tells the user on stderr where to enter
  * it, then polls `token_url` until the issuer hands out a token (OA_OK,
  * *out filled), the user refuses or the code expires (OA_REJECTED), or the
- * issuer cannot be used (OA_UNAVAILABLE).  `scope` may be NULL.  Each
- * request gets the context's full timeout. */
+ * issuer cannot be used (OA_UNAVAILABLE).  Each request gets the
+ * context's full timeout. */
 enum oa_status pt_device_grant(struct oa_ctx *ctx, const char *device_url,
 			       const char *token_url, const struct pt_client *client,
-			       const char *scope, struct pt_token *out,
+			       const struct pt_target *target, struct pt_token *out,
 			       struct oa_result *r);
 
 #endif

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@ static const char usage_text[] =
 	"  --issuer URL              the issuer (OIDC discovery); https, or http to loopback\n"
 	"  --client-id ID            this client at the issuer\n"
 	"  --scope \"S1 S2\"           scopes to ask for\n"
+	"  --resource URI            the resource the token is for (RFC 8707), e.g. the\n"
+	"                            audience the database's pam_oauth2 checks\n"
 	"  --client-secret-file PATH the client's secret (mode 0600)\n"
 	"  --client-credentials      client credentials grant (needs the secret file);\n"
 	"                            the default is the device authorization grant\n"
@@ -30,13 +33,14 @@ static const char usage_text[] =
 	"Exit status: 0 token printed, 1 no token, 2 usage or configuration error;\n"
 	"with a COMMAND, the command's own (127 if it cannot be run).\n";
 
-enum { OPT_ISSUER = 256, OPT_CLIENT_ID, OPT_SCOPE, OPT_SECRET_FILE, OPT_CC,
+enum { OPT_ISSUER = 256, OPT_CLIENT_ID, OPT_SCOPE, OPT_RESOURCE, OPT_SECRET_FILE, OPT_CC,
        OPT_NO_CACHE, OPT_MIN_VALIDITY, OPT_TIMEOUT, OPT_CAFILE, OPT_HELP, OPT_VERSION };
 
 static const struct option long_options[] = {
 	{ "issuer", required_argument, NULL, OPT_ISSUER },
 	{ "client-id", required_argument, NULL, OPT_CLIENT_ID },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "resource", required_argument, NULL, OPT_RESOURCE },
 	{ "client-secret-file", required_argument, NULL, OPT_SECRET_FILE },
 	{ "client-credentials", no_argument, NULL, OPT_CC },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
@@ -89,6 +93,48 @@ set_once(const char **slot, const char *value)
 	return true;
 }
 
+/* RFC 6749 3.3: scope-tokens of NQCHAR (visible ASCII but '"' and '\\')
+ * apart by single spaces.  Anything else would be refused by the issuer
+ * at best, and a newline would make two scopes one cache entry. */
+static bool
+valid_scope(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > PT_MAX_SCOPE_BYTES || s[0] == ' ' || s[len - 1] == ' ')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' ? s[i + 1] == ' ' : c < 0x21 || c > 0x7e || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/* RFC 8707 2: an absolute URI (RFC 3986 4.3: scheme ":" and more, no
+ * fragment).  Only visible ASCII: a URI has nothing else unencoded. */
+static bool
+valid_resource(const char *s)
+{
+	size_t len = strlen(s), scheme = 0;
+
+	if (len > PT_MAX_RESOURCE_BYTES || !isalpha((unsigned char)s[0]))
+		return false;
+	while (isalnum((unsigned char)s[scheme]) || s[scheme] == '+' || s[scheme] == '-' ||
+	       s[scheme] == '.')
+		scheme++;
+	if (s[scheme] != ':' || s[scheme + 1] == '\0')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x21 || c > 0x7e || c == '#')
+			return false;
+	}
+	return true;
+}
+
 static enum pt_parse
 check(struct pt_options *o)
 {
@@ -96,9 +142,12 @@ check(struct pt_options *o)
 		return usage_error("%s", "--issuer and --client-id are required");
 	if (o->client_id[0] == '\0' || strlen(o->client_id) > OA_MAX_CLAIM_NAME_BYTES)
 		return usage_error("%s", "--client-id is empty or too long");
-	if (o->scope != NULL && (o->scope[0] == '\0' || strlen(o->scope) > 4096 ||
-				 strspn(o->scope, " ") == strlen(o->scope)))
-		return usage_error("%s", "--scope is empty or too long");
+	if (o->scope != NULL && !valid_scope(o->scope))
+		return usage_error("--scope: not scope names apart by single spaces (RFC 6749 3.3), "
+				   "or over %d bytes", PT_MAX_SCOPE_BYTES);
+	if (o->resource != NULL && !valid_resource(o->resource))
+		return usage_error("--resource: not an absolute URI without a fragment (RFC 8707 2), "
+				   "or over %d bytes", PT_MAX_RESOURCE_BYTES);
 	if (o->client_credentials && o->client_secret_file == NULL)
 		return usage_error("%s", "--client-credentials needs --client-secret-file");
 	return PT_PARSE_RUN;
@@ -123,6 +172,7 @@ pt_options_parse(int argc, char **argv, struct pt_options *o)
 		case OPT_ISSUER: fresh = set_once(&o->issuer, arg); break;
 		case OPT_CLIENT_ID: fresh = set_once(&o->client_id, arg); break;
 		case OPT_SCOPE: fresh = set_once(&o->scope, arg); break;
+		case OPT_RESOURCE: fresh = set_once(&o->resource, arg); break;
 		case OPT_SECRET_FILE: fresh = set_once(&o->client_secret_file, arg); break;
 		case OPT_CAFILE: fresh = set_once(&o->cafile, arg); break;
 		case OPT_CC: o->client_credentials = true; break;

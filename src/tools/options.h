@@ -14,11 +14,14 @@
 #define PT_MAX_TIMEOUT_SECONDS 300
 #define PT_DEFAULT_MIN_VALIDITY_SECONDS 60
 #define PT_MAX_MIN_VALIDITY_SECONDS 86400
+#define PT_MAX_SCOPE_BYTES 4096
+#define PT_MAX_RESOURCE_BYTES 2048
 
 struct pt_options {
 	const char *issuer;
 	const char *client_id;
 	const char *scope;             /* NULL: the issuer's default */
+	const char *resource;          /* RFC 8707; NULL: none named */
 	const char *client_secret_file;
 	const char *cafile;
 	bool client_credentials;

@@ -20,7 +20,7 @@
 #include "url.h"
 
 #define CONNECT_TIMEOUT_SECONDS 10
-#define KEY_BYTES (OA_MAX_URL_BYTES + 4096 + OA_MAX_CLAIM_NAME_BYTES + 64)
+#define KEY_BYTES (OA_MAX_URL_BYTES + PT_MAX_SCOPE_BYTES + PT_MAX_RESOURCE_BYTES + OA_MAX_CLAIM_NAME_BYTES + 64)
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -53,14 +53,18 @@ read_client_secret(const char *path, struct pt_client *client, struct oa_result 
 	return OA_OK;
 }
 
-/* Everything that makes a different token: a token for one scope or grant
- * must never come back for another. */
+/* Everything that makes a different token: a token for one scope, resource
+ * or grant must never come back for another.  Neither the scope nor the
+ * resource can hold a newline (options.c); the resource line is added only
+ * when one is named, so entries made before --resource existed still
+ * match. */
 static void
 cache_key(const struct pt_options *o, char *key, size_t size)
 {
-	snprintf(key, size, "pg_oauth2_token v1\n%s\n%s\n%s\n%s",
+	snprintf(key, size, "pg_oauth2_token v1\n%s\n%s\n%s\n%s%s%s",
 		 o->client_credentials ? "client_credentials" : "device_code",
-		 o->issuer, o->client_id, o->scope != NULL ? o->scope : "");
+		 o->issuer, o->client_id, o->scope != NULL ? o->scope : "",
+		 o->resource != NULL ? "\nresource " : "", o->resource != NULL ? o->resource : "");
 }
 
 struct endpoints {
@@ -85,12 +89,14 @@ discover(struct oa_ctx *ctx, bool device, struct endpoints *ep, struct oa_result
  * old one stays valid (section 5.1 makes a new one optional). */
 static enum oa_status
 refresh(struct oa_ctx *ctx, const char *token_url, const struct pt_client *client,
-	const char *refresh_token, struct pt_token *out, struct oa_result *r)
+	const struct pt_target *target, const char *refresh_token, struct pt_token *out,
+	struct oa_result *r)
 {
 	struct oa_form form = { 0 };
 
 	oa_form_add(&form, "grant_type", "refresh_token", 13);
 	oa_form_add(&form, "refresh_token", refresh_token, strlen(refresh_token));
+	pt_target_add(target, false, &form);
 	pt_token_grant(ctx, token_url, client, &form, "refresh token", out, r);
 	oa_form_wipe(&form);
 	if (r->status == OA_OK && out->refresh_token == NULL) {
@@ -106,13 +112,12 @@ refresh(struct oa_ctx *ctx, const char *token_url, const struct pt_client *clien
 /* RFC 6749 section 4.4. */
 static enum oa_status
 client_credentials(struct oa_ctx *ctx, const char *token_url, const struct pt_client *client,
-		   const char *scope, struct pt_token *out, struct oa_result *r)
+		   const struct pt_target *target, struct pt_token *out, struct oa_result *r)
 {
 	struct oa_form form = { 0 };
 
 	oa_form_add(&form, "grant_type", "client_credentials", 18);
-	if (scope != NULL)
-		oa_form_add(&form, "scope", scope, strlen(scope));
+	pt_target_add(target, true, &form);
 	pt_token_grant(ctx, token_url, client, &form, "client credentials grant", out, r);
 	oa_form_wipe(&form);
 	return r->status;
@@ -122,6 +127,7 @@ static enum oa_status
 get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client *client,
 	  const char *key, struct pt_token *out, struct oa_result *r)
 {
+	const struct pt_target target = { o->scope, o->resource };
 	struct endpoints ep = { 0 };
 	struct pt_token cached = { 0 };
 	bool have_cached = ctx->cache != NULL && pt_store_load(ctx->cache, key, ctx->now, &cached);
@@ -137,7 +143,7 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 		struct oa_result attempt;
 
 		oa_result_init(&attempt);
-		if (refresh(ctx, ep.token, client, cached.refresh_token, out, &attempt) == OA_OK)
+		if (refresh(ctx, ep.token, client, &target, cached.refresh_token, out, &attempt) == OA_OK)
 			goto got;
 		/* Only the issuer's refusal ends a refresh token.  A token
 		 * endpoint that is down or failing would fail a new sign-in
@@ -151,9 +157,9 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 		pt_store_forget(ctx->cache, key, ctx->now);
 	}
 	if (o->client_credentials)
-		client_credentials(ctx, ep.token, client, o->scope, out, r);
+		client_credentials(ctx, ep.token, client, &target, out, r);
 	else
-		pt_device_grant(ctx, ep.device, ep.token, client, o->scope, out, r);
+		pt_device_grant(ctx, ep.device, ep.token, client, &target, out, r);
 	if (r->status != OA_OK)
 		goto done;
 got:

@@ -21,6 +21,15 @@ pt_is_visible_ascii(const char *s, size_t len)
 }
 
 void
+pt_target_add(const struct pt_target *target, bool with_scope, struct oa_form *form)
+{
+	if (with_scope && target->scope != NULL)
+		oa_form_add(form, "scope", target->scope, strlen(target->scope));
+	if (target->resource != NULL)
+		oa_form_add(form, "resource", target->resource, strlen(target->resource));
+}
+
+void
 pt_client_authenticate(const struct pt_client *client, struct oa_form *form,
 		       struct oa_form *basic)
 {

@@ -46,6 +46,18 @@ struct pt_token_reply {
 	char description[256];  /* "error_description", escaped; may be empty */
 };
 
+/* What a token is asked for; either may be NULL (none named). */
+struct pt_target {
+	const char *scope;
+	const char *resource; /* RFC 8707 resource indicator */
+};
+
+/* Adds the target's resource to `form`, and its scope when `with_scope`:
+ * RFC 8707 2 names the resource on every request for a token (code,
+ * token and refresh requests alike), while the scope is asked for once,
+ * where the grant starts. */
+void pt_target_add(const struct pt_target *target, bool with_scope, struct oa_form *form);
+
 /* Appends the client's identity to `form` and, for a confidential client,
  * writes the Basic credentials into `basic`.  Both are wiped by the caller. */
 void pt_client_authenticate(const struct pt_client *client, struct oa_form *form,

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,6 +28,10 @@ if (!opts['state-file']) {
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const CLIENT_SECRET = 'batch-client-secret-for-tests';
+// RFC 8707: the one resource server it knows, the database.  Its access
+// tokens are JWTs (RFC 9068) with the resource as their audience, as
+// pam_oauth2 checks them; tokens for no resource stay opaque.
+export const RESOURCE = 'https://db.example.test/pg';
 
 const stats = { requests: 0, device_authorization: 0, device_started: [], polls: [], grants: {}, unavailable: 0 };
 const control = { slowDown: 0, failRefresh: 0, unavailable: 0, interval: 0 };
@@ -79,6 +83,15 @@ const provider = new Provider(base, {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     devInteractions: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // useGrantedResource stays false: a device code poll or a refresh
+      // that does not name the resource again gets an opaque token.
+      getResourceServerInfo: async (ctx, resource) => {
+        if (resource !== RESOURCE) throw new errors.InvalidTarget('unknown resource');
+        return { scope: 'db', audience: RESOURCE, accessTokenFormat: 'jwt' };
+      },
+    },
   },
   ttl: {
     AccessToken: (ctx, token, client) => (client.clientId === 'pg-cli-short' ? 2 : 600),
@@ -155,4 +168,5 @@ fs.writeFileSync(opts['state-file'], JSON.stringify({
   stats: `${base}/__stats`,
   control: `${base}/__control`,
   clientSecret: CLIENT_SECRET,
+  resource: RESOURCE,
 }));

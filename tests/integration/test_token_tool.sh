@@ -18,6 +18,7 @@ wait_for_file "$WORK/device.json" 20 || bail "oidc-provider did not start: $(cat
 field() { node -p "JSON.parse(require('fs').readFileSync('$WORK/device.json')).$1"; }
 ISS=$(field issuer)
 SECRET=$(field clientSecret)
+RESOURCE=$(field resource)
 
 # The user's own cache directory, as pg_oauth2_token finds it.
 export XDG_CACHE_HOME="$WORK/xdg"
@@ -82,6 +83,12 @@ device_run() {
 	STDERR_FILES+=("$ERR")
 }
 
+# A JWT's claim, or "" for a token that is not a JWT (opaque).
+jwt_claim() {
+	node -e "const p=require('fs').readFileSync('$1','utf8').trim().split('.');
+		let c={}; try { c=JSON.parse(Buffer.from(p[1],'base64url')); } catch {}
+		console.log(p.length === 3 ? (c['$2'] ?? '') : '')"
+}
 one_line() { [ "$(wc -l <"$1")" -eq 1 ] && [ -s "$1" ]; }
 rc_is() { [ "$RC" -eq "$1" ] || { diag "exit $RC, expected $1: $(head -c 600 "$ERR")"; return 1; }; }
 
@@ -251,6 +258,57 @@ chmod 600 "$WORK/wrong.secret"
 tool --issuer "$ISS" --client-id pg-batch --client-secret-file "$WORK/wrong.secret" --client-credentials --no-cache
 check "client credentials: a wrong secret is exit 1" rc_is 1
 check "... with the issuer's error" grep -q 'invalid_client' "$ERR"
+
+# --- RFC 8707 resource ------------------------------------------------------------
+tool "${CC[@]}" --resource "$RESOURCE"
+check "--resource: exit 0" rc_is 0
+check "--resource: a JWT whose aud is the resource" test "$(jwt_claim "$OUT" aud)" = "$RESOURCE"
+check "--resource: not the token cached for no resource" eval '! cmp -s "$OUT" "$BATCH"'
+check "a token for no resource is opaque" test -z "$(jwt_claim "$BATCH" aud)"
+RES_TOKEN="$OUT"
+r0=$(requests)
+tool "${CC[@]}" --resource "$RESOURCE"
+check "--resource: cached under the resource, no request" \
+	eval 'cmp -s "$OUT" "$RES_TOKEN" && [ "$(requests)" -eq "$r0" ]'
+tool "${CC[@]}"
+check "no --resource: the token cached for no resource, not the resource's" cmp -s "$OUT" "$BATCH"
+tool "${CC[@]}" --resource "https://elsewhere.example.test/" --no-cache
+check "a resource the issuer does not know: exit 1" rc_is 1
+check "... with the issuer's invalid_target" grep -q 'invalid_target' "$ERR"
+r0=$(requests)
+for bad in "db" "https://db.example.test/pg#frag" "https://db.example.test/a b" ":nothing"; do
+	tool "${CC[@]}" --resource "$bad"
+	check "--resource '$bad' is a usage error, exit 2" rc_is 2
+done
+check "... naming RFC 8707" grep -q -- '--resource: not an absolute URI without a fragment' "$ERR"
+tool "${CC[@]}" --resource "$RESOURCE" --resource "$RESOURCE"
+check "--resource twice: exit 2" rc_is 2
+tool --issuer "$ISS" --client-id pg-batch --client-secret-file "$WORK/batch.secret" --client-credentials --scope $'db\nopenid'
+check "a scope with a newline is a usage error, exit 2" rc_is 2
+tool --issuer "$ISS" --client-id pg-batch --client-secret-file "$WORK/batch.secret" --client-credentials --scope 'db  openid'
+check "scopes apart by two spaces: exit 2" rc_is 2
+check "usage errors send nothing to the issuer" test "$(requests)" -eq "$r0"
+
+# The device grant names the resource on the code request and on every
+# poll; a refresh names it again, else the issuer would hand out a token
+# for no resource.
+device_run carol 0 -- --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access db" --resource "$RESOURCE"
+check "device grant with --resource: exit 0" rc_is 0
+check "device grant with --resource: aud is the resource" test "$(jwt_claim "$OUT" aud)" = "$RESOURCE"
+check "device grant with --resource: the token is carol's" test "$(jwt_claim "$OUT" sub)" = carol
+CAROL="$OUT"
+f0=$(grants refresh_token)
+tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access db" --resource "$RESOURCE"
+check "refresh with --resource: exit 0, through the refresh_token grant" \
+	eval '[ "$RC" -eq 0 ] && [ "$(grants refresh_token)" -eq "$((f0 + 1))" ]'
+check "refresh with --resource: a new token, aud still the resource" \
+	eval '! cmp -s "$OUT" "$CAROL" && [ "$(jwt_claim "$OUT" aud)" = "$RESOURCE" ]'
+
+# What the resource is for: the database's pam_oauth2 checks the audience.
+service resource_jwt issuer=$ISS audience=$RESOURCE username_claim=sub cache_dir=$WORK/modcache
+expect "pam_oauth2 with audience=the resource logs carol in with that token" "$GRANTED" resource_jwt carol "$OUT"
+expect "... and refuses the client's token for no resource" "$DENIED" resource_jwt pg-batch "$BATCH"
+expect "... and takes the client's token for the resource" "$GRANTED" resource_jwt pg-batch "$RES_TOKEN"
 
 # --- -- command ------------------------------------------------------------------
 want=$(tr -d '\n' <"$ALICE" | sha256sum)

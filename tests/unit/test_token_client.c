@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -198,6 +199,88 @@ test_options_usage_errors(void **state)
 	assert_int_equal(parse_args(&o, 6, cc), PT_PARSE_USAGE);
 }
 
+/* One option's value alone, after the two required ones. */
+static enum pt_parse
+parse_one(struct pt_options *o, const char *option, const char *value)
+{
+	const char *argv[] = { "t", "--issuer", "https://i", "--client-id", "c", option, value, NULL };
+
+	return parse_args(o, 7, argv);
+}
+
+/* Every `good` value parses and is kept as given, every `bad` one is a
+ * usage error, and a value of `prefix` padded to `max` bytes is the longest
+ * taken. */
+static void
+assert_option_values(const char *option, const char *const *good, const char *const *bad,
+		     const char *prefix, size_t max)
+{
+	struct pt_options o;
+	char *longest = malloc(max + 2);
+	size_t prefix_len = strlen(prefix);
+
+	assert_non_null(longest);
+	for (size_t i = 0; good[i] != NULL; i++) {
+		assert_int_equal(parse_one(&o, option, good[i]), PT_PARSE_RUN);
+		assert_string_equal(strcmp(option, "--scope") == 0 ? o.scope : o.resource, good[i]);
+	}
+	for (size_t i = 0; bad[i] != NULL; i++)
+		assert_int_equal(parse_one(&o, option, bad[i]), PT_PARSE_USAGE);
+	memcpy(longest, prefix, prefix_len);
+	memset(longest + prefix_len, 'x', max + 1 - prefix_len);
+	longest[max + 1] = '\0';
+	assert_int_equal(parse_one(&o, option, longest), PT_PARSE_USAGE);
+	longest[max] = '\0';
+	assert_int_equal(parse_one(&o, option, longest), PT_PARSE_RUN);
+	free(longest);
+}
+
+static void
+test_options_scope_is_rfc6749_scope_tokens(void **state)
+{
+	static const char *const good[] = { "db", "openid offline_access db", "a:b/c!~", NULL };
+	static const char *const bad[] = { "", " db", "db ", "a  b", "a\nb", "a\tb",
+					   "a\"b", "a\\b", "caf\xc3\xa9", NULL };
+
+	(void)state;
+	assert_option_values("--scope", good, bad, "s", PT_MAX_SCOPE_BYTES);
+}
+
+static void
+test_options_resource_is_an_absolute_uri_without_fragment(void **state)
+{
+	static const char *const good[] = { "https://db.example.com/pg", "urn:example:db",
+					    "https://db.example.com/pg?x=1", "x+y.z-1:a", NULL };
+	static const char *const bad[] = { "", "db", "/pg", "1https://db", "https:",
+					   "://db", "https://db/#f", "https://db/a b",
+					   "https://db/\x7f", "https://db/\xc3\xa9", NULL };
+	struct pt_options o;
+
+	(void)state;
+	assert_int_equal(parse_one(&o, "--scope", "db"), PT_PARSE_RUN);
+	assert_null(o.resource);
+	assert_option_values("--resource", good, bad, "urn:", PT_MAX_RESOURCE_BYTES);
+}
+
+static void
+test_target_adds_resource_always_and_scope_when_asked(void **state)
+{
+	const struct pt_target both = { "openid db", "https://db.example.com/pg?a=b" };
+	const struct pt_target none = { NULL, NULL };
+	struct oa_form form = { 0 };
+
+	(void)state;
+	pt_target_add(&both, true, &form);
+	assert_string_equal(form.data, "scope=openid+db&resource=https%3A%2F%2Fdb.example.com%2Fpg%3Fa%3Db");
+	oa_form_wipe(&form);
+	pt_target_add(&both, false, &form);
+	assert_string_equal(form.data, "resource=https%3A%2F%2Fdb.example.com%2Fpg%3Fa%3Db");
+	oa_form_wipe(&form);
+	pt_target_add(&none, true, &form);
+	assert_true(form.data == NULL || form.data[0] == '\0');
+	oa_form_wipe(&form);
+}
+
 int
 main(void)
 {
@@ -212,6 +295,9 @@ main(void)
 		cmocka_unit_test(test_secret_mode_rules),
 		cmocka_unit_test(test_options_command_after_double_dash),
 		cmocka_unit_test(test_options_usage_errors),
+		cmocka_unit_test(test_options_scope_is_rfc6749_scope_tokens),
+		cmocka_unit_test(test_options_resource_is_an_absolute_uri_without_fragment),
+		cmocka_unit_test(test_target_adds_resource_always_and_scope_when_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
