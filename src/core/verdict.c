@@ -94,6 +94,7 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 {
 	struct oa_result *r = &v->result;
 	struct oa_remembered_verdict memo;
+	char key_buf[OA_VERDICT_KEY_BYTES], *key = key_buf;
 	const char *method = choose_check(ctx->cfg, token, v);
 	enum oa_status status;
 
@@ -105,7 +106,9 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	}
 	v->method = method;
 	oa_trace_step(ctx->trace, "method", OA_STEP_INFO, "%s (issuer %s)", method, v->issuer);
-	oa_verdict_cache_lookup(ctx, token, &memo);
+	if (!oa_verdict_cache_key(ctx, token, key_buf))
+		key = NULL;
+	oa_verdict_cache_lookup(ctx, key, &memo);
 	if (memo.what == OA_REMEMBERED_VALID && strcmp(memo.method, method) == 0) {
 		v->from_cache = true;
 		v->exp = memo.exp;
@@ -144,9 +147,9 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 				 v->http_status);
 	}
 	if (status == OA_OK)
-		oa_verdict_cache_store_valid(ctx, token, method, *claims, v->exp);
+		oa_verdict_cache_store_valid(ctx, key, method, *claims, v->exp);
 	else if (status == OA_REJECTED && !r->transient)
-		oa_verdict_cache_store_refused(ctx, token, method, r->reason);
+		oa_verdict_cache_store_refused(ctx, key, method, r->reason);
 	else
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
 			      status == OA_REJECTED ? "the refusal may be transient" :

@@ -40,8 +40,9 @@ add_file_identity(struct oa_sha256 *c, const char *path)
 /* hex SHA-256(options digest || key files' identity || token): without
  * the token the key reveals nothing, and another configuration never sees
  * this entry. */
-static bool
-entry_key(const struct oa_ctx *ctx, const struct oa_token *token, char out[65])
+bool
+oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
+		     char out[OA_VERDICT_KEY_BYTES])
 {
 	unsigned char md[OA_SHA256_BYTES];
 	struct oa_sha256 c;
@@ -98,17 +99,16 @@ oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
 }
 
 void
-oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
-			struct oa_remembered_verdict *out)
+oa_verdict_cache_lookup(struct oa_ctx *ctx, const char *key, struct oa_remembered_verdict *out)
 {
-	char key[65], *value = NULL;
+	char *value = NULL;
 	size_t len = 0;
 	bool found = false;
 	struct oa_result r;
 
 	memset(out, 0, sizeof(*out));
 	out->exp = -1;
-	if (!entry_key(ctx, token, key))
+	if (key == NULL || ctx->cache == NULL)
 		return;
 	oa_result_init(&r);
 	if (oa_cache_get(ctx->cache, VERDICT_NS, key, ctx->now, &value, &len, NULL, &found, &r) == OA_OK &&
@@ -119,14 +119,13 @@ oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
 
 /* `what` says which verdict, for the trace: "accepted" or "refused". */
 static void
-store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long until,
-      const char *what)
+store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const char *what)
 {
 	struct oa_cache_meta meta = { ctx->now, until, until };
 	struct oa_result r;
-	char key[65], *text;
+	char *text;
 
-	if (until <= ctx->now || !entry_key(ctx, token, key)) {
+	if (until <= ctx->now || key == NULL || ctx->cache == NULL) {
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "%s",
 			      ctx->cache == NULL ? "no cache" :
 			      until <= ctx->now ? "the token has expired" :
@@ -152,8 +151,7 @@ store(struct oa_ctx *ctx, const struct oa_token *token, json_t *doc, long long u
 }
 
 void
-oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
-			     const char *method, const json_t *claims, long long exp)
+oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method, const json_t *claims, long long exp)
 {
 	long long until = ctx->now + ctx->cfg->cache_ttl_seconds;
 
@@ -164,20 +162,20 @@ oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
 	}
 	if (exp >= 0 && exp < until)
 		until = exp;
-	store(ctx, token, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
+	store(ctx, key, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
 				    "exp", (json_int_t)exp, "claims", claims), until, "accepted");
 }
 
 void
-oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
-			       const char *method, const char *reason)
+oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key, const char *method,
+			       const char *reason)
 {
 	if (ctx->cfg->negative_cache_ttl_seconds == 0) {
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP,
 			      "negative_cache_ttl=0: refused tokens are not remembered");
 		return;
 	}
-	store(ctx, token, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
+	store(ctx, key, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
 				    "exp", (json_int_t)-1, "reason", reason),
 	      ctx->now + ctx->cfg->negative_cache_ttl_seconds, "refused");
 }

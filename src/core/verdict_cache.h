@@ -23,18 +23,29 @@ struct oa_remembered_verdict {
 	char reason[OA_REASON_BYTES]; /* why, when REFUSED */
 };
 
-/* Looks the token up; corrupt, expired or foreign entries are nothing. */
-void oa_verdict_cache_lookup(struct oa_ctx *ctx, const struct oa_token *token,
+#define OA_VERDICT_KEY_BYTES 65 /* hex SHA-256 and its NUL */
+
+/* The token's entry key under this configuration; false with no cache, or
+ * when a key file (jwks_file=, hmac_secret_file=) cannot be seen.  Made
+ * once per login, before the check reads the key files: a verdict reached
+ * with a file that changed meanwhile is then stored under the old file's
+ * identity, which no later login asks for. */
+bool oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
+			  char out[OA_VERDICT_KEY_BYTES]);
+
+/* The entry under `key` (NULL: none); corrupt, expired or foreign entries
+ * are nothing. */
+void oa_verdict_cache_lookup(struct oa_ctx *ctx, const char *key,
 			     struct oa_remembered_verdict *out);
 
-/* Remembers a token the check accepted, for cache_ttl= but never past exp. */
-void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const struct oa_token *token,
-				  const char *method, const json_t *claims,
-				  long long exp);
+/* Remembers a token the check accepted under `key` (NULL: not at all), for
+ * cache_ttl= but never past exp. */
+void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method,
+				  const json_t *claims, long long exp);
 
 /* Remembers a token the check refused, for negative_cache_ttl=. */
-void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const struct oa_token *token,
-				    const char *method, const char *reason);
+void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key, const char *method,
+				    const char *reason);
 
 /* Reads one entry's text (the cache has checked its digest, but any backend
  * of the service user may have written it): anything malformed is nothing. */

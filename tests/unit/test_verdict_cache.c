@@ -6,8 +6,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cache.h"
+#include "config.h"
 #include "verdict_cache.h"
 
 #define NOW 1700000000LL
@@ -85,6 +90,79 @@ test_verdict_entry_refusal_keeps_its_reason(void **state)
 	oa_remembered_clear(&v);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The key stands for the configuration, the key files as they are and the
+ * token; an entry stored under a key is found under that key only. */
+static void
+test_verdict_key_follows_the_key_file(void **state)
+{
+	char dir[] = "/tmp/oa-verdict-key-XXXXXX", jwks[64], cache_dir[64];
+	char k1[OA_VERDICT_KEY_BYTES], k2[OA_VERDICT_KEY_BYTES], k3[OA_VERDICT_KEY_BYTES];
+	struct oa_config cfg = { 0 };
+	struct oa_cache cache = { .dirfd = -1 };
+	struct oa_ctx ctx;
+	struct oa_token token = { "token-one", 9, "-" }, other = { "token-two", 9, "-" };
+	struct oa_remembered_verdict v;
+	struct oa_result r;
+	json_t *claims = json_pack("{s:s}", "sub", "alice");
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(jwks, sizeof(jwks), "%s/jwks.json", dir);
+	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
+	write_file(jwks, "{\"keys\":[]}");
+	oa_result_init(&r);
+	assert_int_equal(oa_cache_open(cache_dir, true, &cache, &r), OA_OK);
+	cfg.jwks_file = jwks;
+	cfg.cache_ttl_seconds = 300;
+	cfg.cache_max_entries = 100;
+	oa_ctx_init(&ctx, &cfg, NULL);
+	assert_false(oa_verdict_cache_key(&ctx, &token, k1)); /* no cache, no key */
+	oa_ctx_init(&ctx, &cfg, &cache);
+	ctx.now = NOW;
+
+	assert_true(oa_verdict_cache_key(&ctx, &token, k1));
+	assert_true(oa_verdict_cache_key(&ctx, &token, k2));
+	assert_string_equal(k1, k2);
+	assert_true(oa_verdict_cache_key(&ctx, &other, k3));
+	assert_string_not_equal(k1, k3);
+	oa_verdict_cache_store_valid(&ctx, k1, "jwt", claims, -1);
+	oa_verdict_cache_lookup(&ctx, k1, &v);
+	assert_int_equal(v.what, OA_REMEMBERED_VALID);
+	oa_remembered_clear(&v);
+
+	/* A key removed from the file: another key, and nothing remembered. */
+	write_file(jwks, "{\"keys\":[ ]}");
+	assert_true(oa_verdict_cache_key(&ctx, &token, k2));
+	assert_string_not_equal(k1, k2);
+	oa_verdict_cache_lookup(&ctx, k2, &v);
+	assert_int_equal(v.what, OA_REMEMBERED_NOTHING);
+	/* No key: neither looked up nor stored. */
+	oa_verdict_cache_lookup(&ctx, NULL, &v);
+	assert_int_equal(v.what, OA_REMEMBERED_NOTHING);
+	oa_verdict_cache_store_refused(&ctx, NULL, "jwt", "refused");
+	assert_int_equal(unlink(jwks), 0);
+	assert_false(oa_verdict_cache_key(&ctx, &token, k3));
+
+	json_decref(claims);
+	oa_cache_close(&cache);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -92,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_verdict_entry_accepted_only_when_whole_and_unexpired),
 		cmocka_unit_test(test_verdict_entry_malformed_or_expired_is_nothing),
 		cmocka_unit_test(test_verdict_entry_refusal_keeps_its_reason),
+		cmocka_unit_test(test_verdict_key_follows_the_key_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
