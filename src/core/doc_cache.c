@@ -4,33 +4,15 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "cache_json.h"
 
 bool
 oa_doc_cache_load(struct oa_ctx *ctx, const char *ns, const char *key,
 		  json_t **doc, struct oa_cache_meta *meta)
 {
-	struct oa_result r;
-	char *value = NULL;
-	size_t len = 0;
-	bool found = false;
-
 	*doc = NULL;
-	if (ctx->cache == NULL)
-		return false;
-	oa_result_init(&r);
-	if (oa_cache_get(ctx->cache, ns, key, ctx->now, &value, &len, meta, &found, &r) != OA_OK ||
-	    !found) {
-		free(value);
-		return false;
-	}
-	*doc = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
-	free(value);
-	if (!json_is_object(*doc)) {
-		json_decref(*doc);
-		*doc = NULL;
-		return false;
-	}
-	return true;
+	return ctx->cache != NULL &&
+	       oa_cache_get_object(ctx->cache, ns, key, ctx->now, false, doc, meta);
 }
 
 static void
@@ -38,18 +20,13 @@ put(struct oa_ctx *ctx, const char *ns, const char *key, const json_t *doc,
     const struct oa_cache_meta *meta)
 {
 	struct oa_result r;
-	char *text;
 
 	if (ctx->cache == NULL)
 		return;
-	text = json_dumps(doc, JSON_COMPACT);
-	if (text == NULL)
-		return;
 	oa_result_init(&r);
 	/* A cache that cannot be written costs speed, not correctness. */
-	if (oa_cache_put(ctx->cache, ns, key, text, strlen(text), meta, 0, &r) != OA_OK)
+	if (oa_cache_put_object(ctx->cache, ns, key, doc, meta, 0, false, &r) != OA_OK)
 		oa_ctx_note(ctx, "cache not written: %s", r.reason);
-	free(text);
 }
 
 void

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cache.h"
+#include "cache_json.h"
 #include "sha256.h"
 #include "trace.h"
 
@@ -123,7 +124,6 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 {
 	struct oa_cache_meta meta = { ctx->now, until, until };
 	struct oa_result r;
-	char *text;
 
 	if (until <= ctx->now || key == NULL || ctx->cache == NULL) {
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "%s",
@@ -133,13 +133,14 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 		json_decref(doc);
 		return;
 	}
-	text = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	if (text == NULL)
-		return;
 	oa_result_init(&r);
-	if (oa_cache_put(ctx->cache, VERDICT_NS, key, text, strlen(text), &meta,
-			 ctx->cfg->cache_max_entries, &r) != OA_OK) {
+	if (doc == NULL)
+		oa_fail(&r, OA_INTERNAL, "out of memory");
+	else
+		oa_cache_put_object(ctx->cache, VERDICT_NS, key, doc, &meta,
+				    ctx->cfg->cache_max_entries, false, &r);
+	json_decref(doc);
+	if (r.status != OA_OK) {
 		oa_ctx_note(ctx, "verdict not remembered: %s", r.reason);
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
 			      r.reason);
@@ -147,7 +148,6 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_OK,
 			      "remembered as %s for %lld s", what, until - ctx->now);
 	}
-	free(text);
 }
 
 void

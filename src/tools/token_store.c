@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_json.h"
+
 #define STORE_NS "token"
 #define DIR_NAME "pg_oauth2_token"
 /* How long an entry with a refresh token is kept past its access token:
@@ -78,24 +80,13 @@ copy_string(const json_t *v)
 bool
 pt_store_load(struct oa_cache *c, const char *key, long long now, struct pt_token *out)
 {
-	struct oa_result r;
-	char *value = NULL;
-	size_t len = 0;
-	bool found = false;
 	json_t *root;
 	const json_t *exp;
+	bool found;
 
 	memset(out, 0, sizeof(*out));
-	oa_result_init(&r);
-	if (oa_cache_get(c, STORE_NS, key, now, &value, &len, NULL, &found, &r) != OA_OK || !found)
+	if (!oa_cache_get_object(c, STORE_NS, key, now, true, &root, NULL))
 		return false;
-	root = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
-	explicit_bzero(value, len);
-	free(value);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return false;
-	}
 	exp = json_object_get(root, "expires_at");
 	out->access_token = copy_string(json_object_get(root, "access_token"));
 	if (json_object_get(root, "refresh_token") != NULL)
@@ -118,17 +109,10 @@ put(struct oa_cache *c, const char *key, json_t *root, long long now,
 		.stored_at = now, .fresh_until = fresh_until, .stale_until = stale_until,
 	};
 	struct oa_result r;
-	char *text = json_dumps(root, JSON_COMPACT);
 
 	oa_result_init(&r);
-	if (text == NULL) {
-		fprintf(stderr, "pg_oauth2_token: warning: token not cached: out of memory\n");
-		return;
-	}
-	if (oa_cache_put(c, STORE_NS, key, text, strlen(text), &meta, 0, &r) != OA_OK)
+	if (oa_cache_put_object(c, STORE_NS, key, root, &meta, 0, true, &r) != OA_OK)
 		fprintf(stderr, "pg_oauth2_token: warning: token not cached: %s\n", r.reason);
-	explicit_bzero(text, strlen(text));
-	free(text);
 }
 
 void

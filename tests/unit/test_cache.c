@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cache_json.h"
 
 #define META(a, b, c) ((struct oa_cache_meta){ .stored_at = (a), .fresh_until = (b), .stale_until = (c) })
 
@@ -892,6 +893,37 @@ test_cache_racing_writers_and_readers_see_only_whole_entries(void **state)
 	assert_int_equal(temps, 0);
 }
 
+/* One JSON object an entry: what was put comes back equal, with its
+ * times; an entry that is not one object, or repeats a member, is none. */
+static void
+test_cache_json_objects_only(void **state)
+{
+	struct fixture *f = *state;
+	struct oa_cache_meta meta = META(100, 200, 300), got_meta;
+	json_t *doc = json_pack("{s:s, s:[i,i]}", "issuer", "https://idp", "n", 1, 2), *got;
+	static const char *const not_objects[] = {
+		"[1,2]", "\"text\"", "{\"a\":1,\"a\":2}", "{\"a\":", "",
+	};
+	struct oa_result r;
+
+	oa_result_init(&r);
+	assert_int_equal(oa_cache_put_object(&f->cache, "jwks", "k", doc, &meta, 0, true, &r), OA_OK);
+	assert_true(oa_cache_get_object(&f->cache, "jwks", "k", 150, true, &got, &got_meta));
+	assert_true(json_equal(doc, got));
+	assert_int_equal(got_meta.fresh_until, 200);
+	json_decref(got);
+	assert_false(oa_cache_get_object(&f->cache, "jwks", "k", 301, false, &got, NULL));
+	assert_null(got);
+	assert_false(oa_cache_get_object(&f->cache, "jwks", "absent", 150, false, &got, NULL));
+	for (size_t i = 0; i < sizeof(not_objects) / sizeof(not_objects[0]); i++) {
+		assert_int_equal(oa_cache_put(&f->cache, "jwks", "k", not_objects[i],
+					      strlen(not_objects[i]), &meta, 0, &r), OA_OK);
+		assert_false(oa_cache_get_object(&f->cache, "jwks", "k", 150, false, &got, NULL));
+		assert_null(got);
+	}
+	json_decref(doc);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -921,6 +953,7 @@ main(void)
 		T(test_cache_sweep_leaves_room_for_the_puts_until_the_next),
 		T(test_cache_sweeps_one_put_in_a_tenth_of_the_bound),
 		T(test_cache_racing_writers_and_readers_see_only_whole_entries),
+		T(test_cache_json_objects_only),
 	};
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
 }
