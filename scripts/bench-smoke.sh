@@ -32,6 +32,8 @@ rc=$?
 check "bench/cpu.sh 5 exits 0" test "$rc" -eq 0
 check "bench/cpu.sh prints a row per mode" rows "$out/cpu" "${modes[@]}"
 check "bench/cpu.sh prints OpenSSL's floor (fork_verify), plain and preloaded" rows "$out/cpu" plain preloaded
+check "bench/cpu.sh prints the module's own share of jwt_cached_keys, plain and preloaded" \
+	eval 'sed -n "/^## The module.s own share/,\$p" "$out/cpu" | grep -cE "^\| (plain|preloaded) \| [-+][0-9]" | grep -qx 2'
 
 bench/micro.sh 0.05 >"$out/micro" 2>&1
 check "bench/micro.sh prints a row per algorithm" rows "$out/micro" RS256 PS256 ES256 EdDSA

@@ -151,7 +151,8 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 }
 
 void
-oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method, const json_t *claims, long long exp)
+oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method,
+			     const json_t *claims, long long exp)
 {
 	long long until = ctx->now + ctx->cfg->cache_ttl_seconds;
 
@@ -163,7 +164,7 @@ oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *me
 	if (exp >= 0 && exp < until)
 		until = exp;
 	store(ctx, key, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
-				    "exp", (json_int_t)exp, "claims", claims), until, "accepted");
+				  "exp", (json_int_t)exp, "claims", claims), until, "accepted");
 }
 
 void
@@ -176,6 +177,6 @@ oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key, const char *
 		return;
 	}
 	store(ctx, key, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
-				    "exp", (json_int_t)-1, "reason", reason),
+				  "exp", (json_int_t)-1, "reason", reason),
 	      ctx->now + ctx->cfg->negative_cache_ttl_seconds, "refused");
 }
