@@ -43,6 +43,7 @@ usage(FILE *out)
 	fprintf(out,
 		"usage: pam_oauth2_check --user NAME [--token-file FILE|-] [--json] [--no-cache]\n"
 		"                        (--service NAME [--pam-dir DIR] | MODULE-ARGUMENTS...)\n"
+		"       pam_oauth2_check --help\n"
 		"Runs pam_oauth2's checks on a token read from FILE or standard input and\n"
 		"explains the verdict.  Exit status: 0 accepted, 1 refused, 2 usage or\n"
 		"configuration error.  See pam_oauth2_check(1).\n");

@@ -3,8 +3,10 @@
 # argument parser (src/core/config.c) and of the authorization rules
 # (src/core/policy.c) has an entry in man/pam_oauth2.8 and a row in README.md's
 # options table, neither documents an option the code does not have, and the
-# defaults they state are the code's.  The man pages render without a
-# warning from groff or man-db (lintian runs the latter on the package).
+# defaults they state are the code's.  Every long option of the tools
+# (pg_oauth2_token, pam_oauth2_check) is in its --help, its man page and its
+# README section.  The man pages render without a warning from groff or
+# man-db (lintian runs the latter on the package).
 set -u
 . "$(dirname "$0")/../integration/tap.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -120,5 +122,40 @@ while read -r opt value; do
 done <<<"$defaults"
 report "pam_oauth2.8 states the code's default of each option that has one" "$bad_man"
 report "README states the code's default of each option that has one" "$bad_readme"
+
+# --- the tools' command lines ------------------------------------------------------
+# Every long option of a tool's getopt table is in its --help text, has an
+# entry under OPTIONS in its man page and is named in its README section;
+# the page documents no option the tool lacks.
+tool_options() { # SOURCE: the long options of its getopt table
+	sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", \(no\|required\|optional\)_argument,.*/\1/p' "$1" | sort -u
+}
+page_options() { # PAGE: the --options tagged under OPTIONS
+	awk '
+		/^\.SH / { in_opts = ($2 == "OPTIONS") }
+		in_opts && tag { if ($2 ~ /^\\-\\-/) { o = $2; gsub(/\\-/, "-", o); sub(/^--/, "", o); print o } tag = 0; next }
+		in_opts && /^\.TP/ { tag = 1 }' "$1" | sort -u
+}
+readme_section() { # TITLE: README's "## TITLE" section
+	awk -v t="## $1" '$0 == t { on = 1; next } on && /^## / { exit } on' "$readme"
+}
+for tool in pg_oauth2_token:src/tools/options.c pam_oauth2_check:src/tools/pam_oauth2_check.c; do
+	name=${tool%%:*} src="$root/${tool#*:}" tpage="$root/man/${tool%%:*}.1"
+	opts=$(tool_options "$src")
+	n=$(printf '%s\n' "$opts" | grep -c .)
+	check "$name: its getopt table was read ($n options)" test "$n" -ge 5
+	no_help='' no_page='' no_readme=''
+	for o in $opts; do
+		grep -qE "\"[^\"]*--$o([^a-z-]|$)" "$src" || no_help+=" --$o"
+		page_options "$tpage" | grep -qx -- "$o" || no_page+=" --$o"
+		case $o in help | version) continue ;; esac
+		readme_section "$name" | grep -qE -- "--$o([^a-z-]|$)" || no_readme+=" --$o"
+	done
+	report "$name: every option is in its --help text" "$no_help"
+	report "$name: every option has an entry under OPTIONS in $name.1" "$no_page"
+	report "$name: every option is named in README's $name section" "$no_readme"
+	report "$name.1 documents no option the tool lacks" \
+		"$(comm -13 <(printf '%s\n' "$opts") <(page_options "$tpage"))"
+done
 
 tap_finish
