@@ -12,7 +12,7 @@ seconds=${1:-60}
 build=build/fuzz
 artifacts=build/fuzz-artifacts
 targets=(token base64url jws jwk jwks userinfo introspect discovery config
-	usermap cache policy verdict)
+	usermap cache policy verdict token_answer)
 
 # CI may set UBSAN_OPTIONS for the other suites; here every report must
 # abort so that libFuzzer sees it as a crash.

@@ -19,16 +19,6 @@
 
 #define DEVICE_CODE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 
-struct device_code {
-	json_t *doc;            /* owns the strings below */
-	const char *device_code;
-	const char *user_code;
-	const char *verification_uri;
-	const char *verification_uri_complete; /* NULL if not given */
-	long long expires_in;
-	long long interval;
-};
-
 static long long
 monotonic_ms(void)
 {
@@ -60,12 +50,11 @@ visible_member(const json_t *doc, const char *name)
 /* RFC 8628 section 3.2; the strings we show the user must be plain text,
  * or the issuer could write terminal escape sequences to the user's screen. */
 static enum oa_status
-parse_device_code(json_t *doc, struct device_code *dc, struct oa_result *r)
+parse_device_code(const json_t *doc, struct pt_device_code *dc, struct oa_result *r)
 {
 	const json_t *exp = json_object_get(doc, "expires_in");
 	const json_t *interval = json_object_get(doc, "interval");
 
-	dc->doc = doc;
 	dc->device_code = visible_member(doc, "device_code");
 	dc->user_code = visible_member(doc, "user_code");
 	dc->verification_uri = visible_member(doc, "verification_uri");
@@ -87,44 +76,64 @@ parse_device_code(json_t *doc, struct device_code *dc, struct oa_result *r)
 	return OA_OK;
 }
 
-static enum oa_status
-request_code(struct oa_ctx *ctx, const char *url, const struct pt_client *client,
-	     const struct pt_target *target, struct device_code *dc, struct oa_result *r)
+enum oa_status
+pt_device_code_from_response(const struct oa_http_response *resp, struct pt_device_code *dc,
+			     struct oa_result *r)
 {
-	struct oa_form form = { 0 };
-	struct oa_http_response resp;
 	json_t *doc = NULL;
 
-	pt_target_add(target, true, &form);
-	if (pt_client_post(ctx, url, client, &form, &resp, r) != OA_OK)
-		goto done;
-	if (resp.status != 200) {
+	memset(dc, 0, sizeof(*dc));
+	if (resp->status != 200) {
 		struct oa_result ignored;
 		const json_t *code = NULL;
 		char shown[128] = "";
 
 		oa_result_init(&ignored);
-		if (oa_fetch_json_body(&resp, "device authorization error", &doc, &ignored) == OA_OK &&
+		if (oa_fetch_json_body(resp, "device authorization error", &doc, &ignored) == OA_OK &&
 		    json_is_string(code = json_object_get(doc, "error")))
 			oa_text_escape(json_string_value(code), json_string_length(code),
 				       shown, sizeof(shown));
-		oa_fail(r, resp.status == 400 || resp.status == 401 ? OA_REJECTED : OA_UNAVAILABLE,
-			"the device authorization endpoint answered HTTP %ld%s%s", resp.status,
-			shown[0] != '\0' ? ": " : "", shown);
-		goto done;
+		json_decref(doc);
+		return oa_fail(r, resp->status == 400 || resp->status == 401 ? OA_REJECTED : OA_UNAVAILABLE,
+			       "the device authorization endpoint answered HTTP %ld%s%s", resp->status,
+			       shown[0] != '\0' ? ": " : "", shown);
 	}
-	if (oa_fetch_json_body(&resp, "device authorization answer", &doc, r) == OA_OK &&
-	    parse_device_code(doc, dc, r) == OA_OK)
-		doc = NULL; /* dc owns it now */
-done:
-	json_decref(doc);
+	if (oa_fetch_json_body(resp, "device authorization answer", &doc, r) != OA_OK)
+		return r->status;
+	if (parse_device_code(doc, dc, r) != OA_OK) {
+		json_decref(doc);
+		memset(dc, 0, sizeof(*dc));
+		return r->status;
+	}
+	dc->doc = doc;
+	return OA_OK;
+}
+
+void
+pt_device_code_free(struct pt_device_code *dc)
+{
+	json_decref(dc->doc);
+	memset(dc, 0, sizeof(*dc));
+}
+
+static enum oa_status
+request_code(struct oa_ctx *ctx, const char *url, const struct pt_client *client,
+	     const struct pt_target *target, struct pt_device_code *dc, struct oa_result *r)
+{
+	struct oa_form form = { 0 };
+	struct oa_http_response resp;
+
+	memset(dc, 0, sizeof(*dc));
+	pt_target_add(target, true, &form);
+	if (pt_client_post(ctx, url, client, &form, &resp, r) == OA_OK)
+		pt_device_code_from_response(&resp, dc, r);
 	oa_http_response_free(&resp);
 	oa_form_wipe(&form);
 	return r->status;
 }
 
 static void
-tell_user(const struct device_code *dc)
+tell_user(const struct pt_device_code *dc)
 {
 	fprintf(stderr, "To sign in, open %s in a browser and enter the code %s\n",
 		dc->verification_uri, dc->user_code);
@@ -138,7 +147,7 @@ tell_user(const struct device_code *dc)
 /* One poll.  OA_OK with *done false: ask again after *interval. */
 static enum oa_status
 poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *client,
-	  const struct pt_target *target, const struct device_code *dc, long long *interval, bool *done,
+	  const struct pt_target *target, const struct pt_device_code *dc, long long *interval, bool *done,
 	  struct pt_token *out, struct oa_result *r)
 {
 	struct oa_form form = { 0 };
@@ -195,7 +204,7 @@ pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_ur
 		const struct pt_client *client, const struct pt_target *target,
 		struct pt_token *out, struct oa_result *r)
 {
-	struct device_code dc = { 0 };
+	struct pt_device_code dc = { 0 };
 	long long deadline, interval;
 	bool done = false;
 
@@ -218,6 +227,6 @@ pt_device_grant(struct oa_ctx *ctx, const char *device_url, const char *token_ur
 		if (poll_once(ctx, token_url, client, target, &dc, &interval, &done, out, r) != OA_OK)
 			break;
 	}
-	json_decref(dc.doc);
+	pt_device_code_free(&dc);
 	return r->status;
 }

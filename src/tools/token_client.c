@@ -191,6 +191,27 @@ pt_client_post(struct oa_ctx *ctx, const char *url, const struct pt_client *clie
 }
 
 void
+pt_token_reply_sort(const struct oa_http_response *resp, long long now,
+		    struct pt_token_reply *reply, struct oa_result *r)
+{
+	memset(reply, 0, sizeof(*reply));
+	reply->answer = PT_NO_ANSWER;
+	reply->http_status = resp->status;
+	if (resp->status == 200) {
+		json_t *root = NULL;
+
+		if (oa_fetch_json_body(resp, "token answer", &root, r) == OA_OK &&
+		    pt_token_from_json(root, now, &reply->token, r) == OA_OK)
+			reply->answer = PT_GOT_TOKEN;
+		json_decref(root);
+	} else if (oauth_error(resp, reply)) {
+		reply->answer = PT_OAUTH_ERROR;
+	} else {
+		oa_fail(r, OA_UNAVAILABLE, "the token endpoint answered HTTP %ld", resp->status);
+	}
+}
+
+void
 pt_token_request(struct oa_ctx *ctx, const char *url,
 		 const struct pt_client *client, struct oa_form *form,
 		 struct pt_token_reply *reply, struct oa_result *r)
@@ -199,22 +220,8 @@ pt_token_request(struct oa_ctx *ctx, const char *url,
 
 	memset(reply, 0, sizeof(*reply));
 	reply->answer = PT_NO_ANSWER;
-	if (pt_client_post(ctx, url, client, form, &resp, r) != OA_OK)
-		goto done;
-	reply->http_status = resp.status;
-	if (resp.status == 200) {
-		json_t *root = NULL;
-
-		if (oa_fetch_json_body(&resp, "token answer", &root, r) == OA_OK &&
-		    pt_token_from_json(root, ctx->now, &reply->token, r) == OA_OK)
-			reply->answer = PT_GOT_TOKEN;
-		json_decref(root);
-	} else if (oauth_error(&resp, reply)) {
-		reply->answer = PT_OAUTH_ERROR;
-	} else {
-		oa_fail(r, OA_UNAVAILABLE, "the token endpoint answered HTTP %ld", resp.status);
-	}
-done:
+	if (pt_client_post(ctx, url, client, form, &resp, r) == OA_OK)
+		pt_token_reply_sort(&resp, ctx->now, reply, r);
 	if (resp.body != NULL)
 		explicit_bzero(resp.body, resp.body_len);
 	oa_http_response_free(&resp);

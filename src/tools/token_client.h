@@ -77,6 +77,12 @@ void pt_token_request(struct oa_ctx *ctx, const char *url,
 		      const struct pt_client *client, struct oa_form *form,
 		      struct pt_token_reply *reply, struct oa_result *r);
 
+/* Sorts one HTTP answer of the token endpoint (pt_token_request less the
+ * request): 200 with a token, an OAuth error, or no usable answer.  `now`
+ * anchors the token's expiry.  The caller wipes and frees `resp`. */
+void pt_token_reply_sort(const struct oa_http_response *resp, long long now,
+			 struct pt_token_reply *reply, struct oa_result *r);
+
 /* pt_token_request for a grant whose every OAuth error is final: OA_OK with
  * *out, or OA_REJECTED naming `what` and the issuer's error. */
 enum oa_status pt_token_grant(struct oa_ctx *ctx, const char *url,
