@@ -69,22 +69,16 @@ oa_remembered_clear(struct oa_remembered_verdict *v)
 	v->exp = -1;
 }
 
-void
-oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
-			     struct oa_remembered_verdict *out)
+/* The members of an entry's object; anything amiss leaves `out` nothing. */
+static void
+read_entry(const json_t *doc, long long now, struct oa_remembered_verdict *out)
 {
-	json_t *doc, *ok, *method, *exp;
+	const json_t *ok = json_object_get(doc, "ok");
+	const json_t *method = json_object_get(doc, "method");
+	const json_t *exp = json_object_get(doc, "exp");
 
-	memset(out, 0, sizeof(*out));
-	out->exp = -1;
-	doc = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
-	ok = json_object_get(doc, "ok");
-	method = json_object_get(doc, "method");
-	exp = json_object_get(doc, "exp");
-	if (!json_is_boolean(ok) || !json_is_string(method) || !json_is_integer(exp)) {
-		json_decref(doc);
+	if (!json_is_boolean(ok) || !json_is_string(method) || !json_is_integer(exp))
 		return;
-	}
 	snprintf(out->method, sizeof(out->method), "%s", json_string_value(method));
 	out->exp = json_integer_value(exp);
 	if (json_is_true(ok) && json_is_object(json_object_get(doc, "claims")) &&
@@ -96,26 +90,32 @@ oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
 		snprintf(out->reason, sizeof(out->reason), "%s",
 			 json_string_value(json_object_get(doc, "reason")));
 	}
+}
+
+void
+oa_verdict_cache_parse_entry(const char *value, size_t len, long long now,
+			     struct oa_remembered_verdict *out)
+{
+	json_t *doc = json_loadb(value, len, JSON_REJECT_DUPLICATES, NULL);
+
+	memset(out, 0, sizeof(*out));
+	out->exp = -1;
+	read_entry(doc, now, out);
 	json_decref(doc);
 }
 
 void
 oa_verdict_cache_lookup(struct oa_ctx *ctx, const char *key, struct oa_remembered_verdict *out)
 {
-	char *value = NULL;
-	size_t len = 0;
-	bool found = false;
-	struct oa_result r;
+	json_t *doc;
 
 	memset(out, 0, sizeof(*out));
 	out->exp = -1;
-	if (key == NULL || ctx->cache == NULL)
+	if (key == NULL || ctx->cache == NULL ||
+	    !oa_cache_get_object(ctx->cache, VERDICT_NS, key, ctx->now, false, &doc, NULL))
 		return;
-	oa_result_init(&r);
-	if (oa_cache_get(ctx->cache, VERDICT_NS, key, ctx->now, &value, &len, NULL, &found, &r) == OA_OK &&
-	    found)
-		oa_verdict_cache_parse_entry(value, len, ctx->now, out);
-	free(value);
+	read_entry(doc, ctx->now, out);
+	json_decref(doc);
 }
 
 /* `what` says which verdict, for the trace: "accepted" or "refused". */
