@@ -153,9 +153,8 @@ check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", opt->name, path,
 			       want_dir ? "directory" : "regular file");
 	if (opt->kind == OPT_SECRET && !oa_secret_mode_ok(st.st_mode, true))
-		return oa_fail(r, OA_CONFIG,
-			       "%s: %s is readable by others or writable by group (chmod 640 or 600)",
-			       opt->name, path);
+		return oa_fail(r, OA_CONFIG, "%s: %s has mode %04o: %s", opt->name, path,
+			       (unsigned)(st.st_mode & 07777), oa_secret_mode_rule(true));
 	return OA_OK;
 }
 

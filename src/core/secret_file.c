@@ -27,11 +27,9 @@ oa_secret_read(const char *path, const char *what, bool group_may_read,
 	}
 	if (!oa_secret_mode_ok(st.st_mode, group_may_read)) {
 		close(fd);
-		return oa_fail(r, OA_CONFIG, "%s %s has mode %04o: %s (chmod %s)", what, path,
+		return oa_fail(r, OA_CONFIG, "%s %s has mode %04o: %s", what, path,
 			       (unsigned)(st.st_mode & 07777),
-			       group_may_read ? "it must not be readable by others nor writable by its group" :
-						"it must not be readable by group or others",
-			       group_may_read ? "640 or 600" : "600");
+			       oa_secret_mode_rule(group_may_read));
 	}
 	err = oa_read_full(fd, out->bytes, sizeof(out->bytes), &out->len);
 	close(fd);
@@ -66,4 +64,12 @@ oa_secret_mode_ok(mode_t mode, bool group_may_read)
 	mode_t forbidden = S_IWGRP | S_IRWXO | (group_may_read ? 0 : S_IRGRP);
 
 	return (mode & forbidden) == 0;
+}
+
+const char *
+oa_secret_mode_rule(bool group_may_read)
+{
+	return group_may_read ?
+		"it must not be readable by others nor writable by its group (chmod 640 or 600)" :
+		"it must not be readable by group or others (chmod 600)";
 }

@@ -29,4 +29,8 @@ void oa_secret_wipe(struct oa_secret *s);
  * own secret has no reason to be readable by anyone else). */
 bool oa_secret_mode_ok(mode_t mode, bool group_may_read);
 
+/* That rule and the chmod that meets it, as the one wording every refusal
+ * uses: "it must not be ... (chmod ...)".  A static string. */
+const char *oa_secret_mode_rule(bool group_may_read);
+
 #endif

@@ -64,7 +64,8 @@ expect "introspection without client_secret_file=: PAM_SERVICE_ERR" "$CONFIG_ERR
 check_log "the reason says what is missing" "introspection needs client_id= and client_secret_file="
 chmod 604 "$WORK/client.secret"
 expect "a secret file others can read: PAM_SERVICE_ERR" "$CONFIG_ERROR" basic alice "$WORK/alice"
-check_log "the reason names the file" "client_secret_file: $WORK/client.secret is readable by others"
+check_log "the reason names the file, its mode and the rule" \
+	"client_secret_file: $WORK/client.secret has mode 0604: it must not be readable by others nor writable by its group (chmod 640 or 600)"
 chmod 600 "$WORK/client.secret"
 
 check_no_token_in_log

@@ -269,10 +269,15 @@ test_config_hmac_secret_file_must_be_private(void **state)
 	oa_result_init(&r);
 	assert_int_equal(oa_config_parse(3, argv, &cfg, &r), OA_OK);
 	for (int mode = 0644; mode <= 0660; mode += 0660 - 0644) {
+		char expected[80];
+
 		chmod(path, (mode_t)mode);
 		oa_result_init(&r);
 		assert_int_equal(oa_config_parse(3, argv, &cfg, &r), OA_CONFIG);
-		assert_non_null(strstr(r.reason, "readable by others or writable by group"));
+		/* the same words as oa_secret_read's refusal of the same file */
+		snprintf(expected, sizeof(expected), "has mode %04o: it must not be readable", mode);
+		assert_non_null(strstr(r.reason, expected));
+		assert_non_null(strstr(r.reason, "(chmod 640 or 600)"));
 	}
 	unlink(path);
 }
