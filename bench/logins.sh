@@ -2,20 +2,25 @@
 # Logins per second through a real PostgreSQL server, one method per role,
 # measured side by side: trust, scram-sha-256, pam with pam_permit.so (the
 # floor), pam with pam_ask_permit.so (the floor for a module that asks for
-# the password: tests/harness) and pam_oauth2 in each mode.  Every round runs every method once (in
-# an order that rotates from round to round, so a noisy neighbour spreads
-# over all of them); the table gives the median per method.  Not a test: it
-# asserts nothing, it prints tables.  Needs root, like the PostgreSQL tests.
+# the password: tests/harness) and pam_oauth2 in each mode.  Every round runs
+# every method once, in an order that rotates from round to round, with a
+# pam_permit run before and after each: a method's ratio to pam_permit is
+# taken against its two neighbours, so drift on a shared machine cancels.
+# The tables (bench/logins_report.awk) give medians over rounds, an interval
+# for each ratio, and the issue's targets judged against those intervals.
+# Not a test: it asserts nothing, it prints tables.  Needs root, like the
+# PostgreSQL tests.
 #
-#   bench/logins.sh [SECONDS_PER_ROUND [ROUNDS]]     defaults: 10 3 (~12 min)
-#   bench/logins.sh 2 1                              quick check (~1 min)
+#   bench/logins.sh [SECONDS_PER_ROUND [ROUNDS]]     defaults: 3 11 (~23 min)
+#   bench/logins.sh 1 2                              quick look (~2 min)
 #   BENCH_PRELOAD=1 bench/logins.sh ...              the server preloads
 #       (shared_preload_libraries = pam_oauth2_preload, pointed at the module)
 #   BENCH_METHODS="jwt_cached_keys" bench/logins.sh  only these rows (and
 #       pam_permit and pam_ask_permit, which the ratios need)
+#   BENCH_KEEP=FILE bench/logins.sh ...              also keeps the raw figures
 set -euo pipefail
-SECONDS_PER_ROUND=${1:-10}
-ROUNDS=${2:-3}
+SECONDS_PER_ROUND=${1:-3}
+ROUNDS=${2:-11}
 CLIENTS_LIST=${BENCH_CLIENTS:-"1 2"}
 ISSUER_REQUESTS=${BENCH_ISSUER_REQUESTS:-200}
 
@@ -134,15 +139,29 @@ run_pgbench() {
 		'BEGIN { printf "%s %.4f\n", rate, (n > 0 ? 1000 * t / hz / n : 0) }'
 }
 
-n=${#METHODS[@]}
-total=$((ROUNDS * n * $(wc -w <<<"$CLIENTS_LIST") * SECONDS_PER_ROUND))
-echo "logins: preload ${BENCH_PRELOAD:-0}, $n methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
+# A round: pam_permit, a method, pam_permit, the next method, ..., pam_permit.
+others=()
+for m in "${METHODS[@]}"; do [ "$m" = pam_permit ] || others+=("$m"); done
+n=${#others[@]}
+runs_per_round=$((2 * n + 1))
+total=$((ROUNDS * runs_per_round * $(wc -w <<<"$CLIENTS_LIST") * SECONDS_PER_ROUND))
+echo "logins: preload ${BENCH_PRELOAD:-0}, $((n + 1)) methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s, pam_permit between every two (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
 : >"$WORK/rates"
-for ((r = 0; r < ROUNDS; r++)); do
+# round_order ROUND: the methods of one round, in the order they run.
+round_order() {
+	local i
 	for ((i = 0; i < n; i++)); do
-		m=${METHODS[(i + r * 3) % n]}
+		echo pam_permit
+		echo "${others[(i + $1 * 3) % n]}"
+	done
+	echo pam_permit
+}
+for ((r = 0; r < ROUNDS; r++)); do
+	seq=0
+	for m in $(round_order "$r"); do
 		for c in $CLIENTS_LIST; do
-			printf '%s %s %s %s\n' "$m" "$c" "$r" "$(run_pgbench "$m" "$c")" >>"$WORK/rates"
+			printf '%s %s %s %s %s\n' "$m" "$c" "$r" "$seq" "$(run_pgbench "$m" "$c")" >>"$WORK/rates"
+			seq=$((seq + 1))
 		done
 	done
 	echo "round $((r + 1))/$ROUNDS done" >&2
@@ -165,50 +184,14 @@ if [ -f "$WORK/pw_introspect_cold" ]; then
 	IN_MS=$(issuer_latency -u pam-db:s3cret-for-tests --data-urlencode "token=$(cat "$WORK/pw_introspect_cold")" "$INTROSPECT")
 fi
 
-# BENCH_KEEP=FILE keeps the raw figures (method clients round conn/s
-# backend-CPU-ms/login).
+# BENCH_KEEP=FILE keeps the raw figures (bench/logins_report.awk reads
+# them: method clients round seq conn/s backend-CPU-ms/login).
 [ -z "${BENCH_KEEP:-}" ] || cp "$WORK/rates" "$BENCH_KEEP"
 
-# The table: median, min and max over rounds per method and clients count.
 echo
 echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
-ordered=$(printf '%s\n' "${METHODS[@]}" | awk '{print NR, $1}')
-# Ratios are taken round by round (a method's rate over pam_permit's in the
-# same round) and the median of those printed: on a shared machine the rate
-# of every method drifts together from round to round, and a ratio of two
-# medians from different rounds would carry that drift.
-awk -v ui="$UI_MS" -v in_="$IN_MS" -v order="$ordered" -v rounds="$ROUNDS" '
-	function median(a, n,    i, j, t) {
-		for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	BEGIN { split(order, o, "\n") }
-	{ rate[$1 " " $2, $3] = $4; cpu[$1 " " $2, $3] = $5; seen[$1 " " $2] = 1 }
-	END {
-		printf "| method | clients | median conn/s | x pam_permit | x pam_ask_permit | min..max | ms/login over pam_permit | issuer alone, ms | backend CPU, ms/login | over pam_permit |\n"
-		printf "|---|---|---|---|---|---|---|---|---|---|\n"
-		for (k = 1; k in o; k++) for (cl = 1; cl <= 2; cl++) {
-			split(o[k], f, " "); m = f[2]; key = m " " cl
-			if (!(key in seen)) continue
-			n = 0; lo = ""; hi = ""
-			for (r = 0; r < rounds; r++) {
-				v = rate[key, r]; p = rate["pam_permit " cl, r]; a = rate["pam_ask_permit " cl, r]
-				n++; rates[n] = v
-				xp[n] = p > 0 ? v / p : 0; xa[n] = a > 0 ? v / a : 0
-				added[n] = (v > 0 && p > 0) ? 1000 / v - 1000 / p : 0
-				cpus[n] = cpu[key, r]; cpu_added[n] = cpu[key, r] - cpu["pam_permit " cl, r]
-				if (lo == "" || v < lo) lo = v
-				if (hi == "" || v > hi) hi = v
-			}
-			extra = ""; iss = ""
-			if (m ~ /_cold/) extra = sprintf("%+.2f", median(added, n))
-			if (m ~ /^userinfo_cold/) iss = ui
-			if (m ~ /^introspect_cold/) iss = in_
-			printf "| %s | %d | %.0f | %.3f | %.3f | %.0f..%.0f | %s | %s | %.2f | %s |\n", m, cl,
-				median(rates, n), median(xp, n), median(xa, n), lo, hi, extra, iss,
-				median(cpus, n), m == "pam_permit" ? "" : sprintf("%+.2f", median(cpu_added, n))
-		}
-	}' "$WORK/rates"
+awk -v order="${METHODS[*]}" -v clients="$CLIENTS_LIST" -v ui="$UI_MS" -v in_="$IN_MS" \
+	-f "$ROOT/bench/logins_report.awk" "$WORK/rates"
 echo
 echo "Issuer alone (curl, new connection per request, median of $ISSUER_REQUESTS): userinfo $UI_MS ms, introspection $IN_MS ms"
