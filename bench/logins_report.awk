@@ -20,6 +20,11 @@ function sort(a, n,    i, j, t) {
 		a[j + 1] = t
 	}
 }
+# dst[k] = src[key, k] for k = 1..n: one method's figures, round by round.
+function column(src, key, n, dst,    k) {
+	for (k = 1; k <= n; k++)
+		dst[k] = src[key, k]
+}
 function median(a, n) {
 	sort(a, n)
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -95,39 +100,34 @@ END {
 		m = methods[i]; key = m " " cls[c]; n = count[key]
 		if (n == 0)
 			continue
-		for (k = 1; k <= n; k++) {
-			v[k] = rate[key, k]; w[k] = cpu[key, k]
-		}
-		sort(v, n)
-		rmin = v[1]; rmax = v[n]
-		rmed = median(v, n); cmed = median(w, n)
+		column(rate, key, n, v)
+		rmed = median(v, n); rmin = v[1]; rmax = v[n]
+		column(cpu, key, n, v)
+		cmed = median(v, n)
 		if (m == "pam_permit") {
 			printf "| %s | %s | %.0f | 1.000 |  |  | %.0f..%.0f |  |  | %.2f |  |\n",
 				m, cls[c], rmed, rmin, rmax, cmed
 			continue
 		}
-		for (k = 1; k <= n; k++) {
-			v[k] = xp[key, k]; w[k] = xa[key, k]
-		}
-		xmed = median(v, n); interval(v, n)
-		amed = median(w, n)
-		for (k = 1; k <= n; k++) {
-			v[k] = added[key, k]; w[k] = cpu_added[key, k]
-		}
+		column(xa, key, n, v)
+		amed = median(v, n)
+		column(cpu_added, key, n, v)
+		cadd = median(v, n)
 		extra = ""; iss = ""
 		if (m ~ /_cold/) {
+			column(added, key, n, v)
 			extra = sprintf("%+.2f", median(v, n))
 			interval(v, n)
 			lo_ms[key] = lo; hi_ms[key] = hi; med_ms[key] = extra
-			for (k = 1; k <= n; k++)
-				v[k] = xp[key, k]
-			interval(v, n)
 		}
+		# last, so that lo and hi are the ratio's
+		column(xp, key, n, v)
+		xmed = median(v, n)
+		interval(v, n)
 		if (m ~ /^userinfo_cold/) iss = ui
 		if (m ~ /^introspect_cold/) iss = in_
 		printf "| %s | %s | %.0f | %.3f | %.3f..%.3f | %.3f | %.0f..%.0f | %s | %s | %.2f | %+.2f |\n",
-			m, cls[c], rmed, xmed, lo, hi, amed, rmin, rmax, extra, iss,
-			cmed, median(w, n)
+			m, cls[c], rmed, xmed, lo, hi, amed, rmin, rmax, extra, iss, cmed, cadd
 		xmed_of[key] = xmed; lo_x[key] = lo; hi_x[key] = hi
 	}
 

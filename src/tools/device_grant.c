@@ -147,8 +147,8 @@ tell_user(const struct pt_device_code *dc)
 /* One poll.  OA_OK with *done false: ask again after *interval. */
 static enum oa_status
 poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *client,
-	  const struct pt_target *target, const struct pt_device_code *dc, long long *interval, bool *done,
-	  struct pt_token *out, struct oa_result *r)
+	  const struct pt_target *target, const struct pt_device_code *dc,
+	  long long *interval, bool *done, struct pt_token *out, struct oa_result *r)
 {
 	struct oa_form form = { 0 };
 	struct pt_token_reply reply;

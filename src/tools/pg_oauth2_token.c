@@ -20,7 +20,8 @@
 #include "url.h"
 
 #define CONNECT_TIMEOUT_SECONDS 10
-#define KEY_BYTES (OA_MAX_URL_BYTES + PT_MAX_SCOPE_BYTES + PT_MAX_RESOURCE_BYTES + OA_MAX_CLAIM_NAME_BYTES + 64)
+#define KEY_BYTES (OA_MAX_URL_BYTES + PT_MAX_SCOPE_BYTES + PT_MAX_RESOURCE_BYTES + \
+		   OA_MAX_CLAIM_NAME_BYTES + 64)
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
