@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "curl_api.h"
 #include "text.h"
@@ -46,6 +47,10 @@ oa_preload(const char *module_path, struct oa_result *r)
 {
 	if (oa_curl_api(r) == NULL)
 		return r->status;
+	/* Every login logs, and glibc's syslog() reads and parses
+	 * /etc/localtime on its first call in a process: a third of what the
+	 * log line costs a backend.  Read here, the children inherit the zone. */
+	tzset();
 	/* The same initialisation the first EVP call would do, configuration
 	 * file included, so the host sees OpenSSL as it would anyway. */
 	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1 || !fetch_algorithms())

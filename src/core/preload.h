@@ -10,10 +10,11 @@
 
 #include "result.h"
 
-/* Loads and initialises libcurl, initialises OpenSSL and fetches the
- * algorithms the checks use, and maps `module_path` (NULL: not).  Nothing
- * is ever unloaded.  OA_INTERNAL with the reason when one step fails; the
- * steps before it stay done. */
+/* Loads and initialises libcurl, loads the time zone that syslog() stamps
+ * messages with, initialises OpenSSL and fetches the algorithms the checks
+ * use, and maps `module_path` (NULL: not).  Nothing is ever unloaded.
+ * OA_INTERNAL with the reason when one step fails; the steps before it stay
+ * done. */
 enum oa_status oa_preload(const char *module_path, struct oa_result *r);
 
 #endif
