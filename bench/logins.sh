@@ -30,24 +30,7 @@ BUILD=${BUILD_DIR:-$ROOT/build/bench}
 [ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
 ninja -C "$BUILD" >/dev/null
 
-ISSUER_DIR=$ROOT/tests/issuer
-. tests/integration/common.sh
-. tests/integration/pgcluster.sh
-[ "$(id -u)" -eq 0 ] || bail "run as root (it writes /etc/pam.d and runs PostgreSQL as postgres)"
-PGBENCH=$PG_BINDIR/pgbench
-[ -x "$PGBENCH" ] || bail "pgbench not found in $PG_BINDIR"
-
-start_issuer
-# The module logs every decision; give it a syslog to talk to, as a real
-# host has, so that cost is counted.
-if [ ! -S /dev/log ]; then
-	"$BUILD/tests/harness/syslog_sink" /dev/log "$WORK/syslog.txt" &
-	on_exit "kill $!; rm -f /dev/log"
-fi
-install_module "$BUILD"
-
-write_client_secret postgres
-install -d -m 700 -o postgres "$WORK/cache"
+. bench/serverlib.sh
 
 # method -> the pam.d auth line's arguments (empty for non-PAM methods)
 svc=pam_oauth2_bench_$$

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark scripts run from a clean clone and print their tables: a
 # short run of each (bench/cpu.sh, bench/micro.sh, bench/logins.sh on a
-# subset of rows), checking the shape of what they print, never a figure's
-# size (that is the benchmarks' job, not a test's).  As root, after a
+# subset of rows, bench/inside.sh), checking the shape of what they print,
+# never a figure's size (that is the benchmarks' job, not a test's).  As root, after a
 # build in BUILD_DIR (default build/release).  TAP output, ending with
 # "bench: N passed, N failed" (scripts/test.sh adds it to its totals).
 set -uo pipefail
@@ -46,6 +46,20 @@ check "bench/logins.sh prints the floors and the rows asked for" \
 check "bench/logins.sh judges the targets of the rows asked for, at 1 and 2 clients" \
 	eval 'sed -n "/^## Targets/,\$p" "$out/logins" | grep -cE "^\| [^|]+ \| (userinfo_cold|jwt_cached_keys) \| [12] \| .*\| (held|not held|within noise) \|\$" | grep -qx 4'
 check "bench/logins.sh: no pgbench run failed" test -z "$(grep -i 'warning' "$out/logins.err")"
+
+bench/inside.sh 5 >"$out/inside" 2>"$out/inside.err"
+rc=$?
+check "bench/inside.sh 5 exits 0" test "$rc" -eq 0
+check "bench/inside.sh prints a row per mode" rows "$out/inside" pam_ask_permit "${MODULE_MODES[@]}"
+# every_place FILE ROWS: ROWS rows, each with a positive time in the server,
+# the harness and the cold harness (the table's 2nd, 5th and 8th columns).
+every_place() {
+	awk -F'|' -v want="$2" '$2 ~ /^ [a-z_]+ $/ && $3 ~ /[0-9]/ {
+		n++; if ($3 + 0 > 0 && $6 + 0 > 0 && $9 + 0 > 0) ok++ }
+		END { exit !(n == want && ok == want) }' "$1"
+}
+check "bench/inside.sh measured every mode in the server, the harness and the cold harness" \
+	every_place "$out/inside" $((1 + ${#MODULE_MODES[@]}))
 
 tap_finish
 echo "bench: $((tap_count - tap_failed)) passed, $tap_failed failed"
