@@ -65,11 +65,7 @@ for m in "${MODES[@]}"; do
 	auth_lines "$m" harness 0 >"$WORK/pam.d/${m}_harness"
 	auth_lines "$m" cold "$EVICT_MB" >"$WORK/pam.d/${m}_cold"
 done
-if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
-PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
-autovacuum = off"
-pg_start "$hba"
-pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
+bench_pg_start "$hba"
 
 for m in "${MODES[@]}"; do
 	pg_admin "CREATE ROLE b_$m LOGIN" || bail "could not create b_$m"

@@ -66,13 +66,7 @@ account required $MODULE"
 		hba+="host all $role 127.0.0.1/32 pam pamservice=${svc}_$m"$'\n' ;;
 	esac
 done
-if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
-# autovacuum workers come and go as backends do; their CPU would count.
-PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
-autovacuum = off"
-pg_start "$hba"
-# Connection logging would add two log lines to every login of every method.
-pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
+bench_pg_start "$hba"
 
 # The password each role's clients send.
 for m in "${METHODS[@]}"; do

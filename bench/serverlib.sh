@@ -3,7 +3,7 @@
 # talk to, the module staged as a package lays it out (MODULE), the
 # introspection client's secret readable by postgres, a cache directory
 # owned by postgres, and the helpers of tests/integration/ to run a
-# PostgreSQL cluster.  Needs root; sets PGBENCH.
+# PostgreSQL cluster.  Needs root; sets PGBENCH, defines bench_pg_start.
 ISSUER_DIR=$ROOT/tests/issuer
 . tests/integration/common.sh
 . tests/integration/pgcluster.sh
@@ -21,3 +21,15 @@ fi
 install_module "$BUILD"
 write_client_secret postgres
 install -d -m 700 -o postgres "$WORK/cache"
+
+# bench_pg_start HBA_LINES: the benchmarks' cluster, preloading the module
+# when BENCH_PRELOAD=1.
+bench_pg_start() {
+	if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
+	# autovacuum workers come and go as backends do; their CPU would count.
+	PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
+autovacuum = off"
+	pg_start "$1"
+	# Connection logging would add two log lines to every login.
+	pg_admin "ALTER SYSTEM SET log_connections = off" && pg_admin "SELECT pg_reload_conf()" >/dev/null
+}
