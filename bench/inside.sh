@@ -92,7 +92,7 @@ for m in "${MODES[@]}"; do
 	[ "$got" = "b_$m" ] || bail "$m: login failed: $got"
 	harness "${m}_harness" "$m" >/dev/null
 	rm -f "$WORK/probe/$m".*
-	out=$(PGPASSWORD=$(cat "$WORK/pw_$m") PGSSLMODE=disable "$PGBENCH" -n -C -t "$LOGINS" -c 1 \
+	out=$(PGPASSWORD=$(cat "$WORK/pw_$m") PGSSLMODE=$BENCH_SSLMODE "$PGBENCH" -n -C -t "$LOGINS" -c 1 \
 		-f "$ROOT/bench/select1.sql" -h 127.0.0.1 -p "$PGPORT" -U "b_$m" postgres 2>&1) ||
 		bail "$m: pgbench failed: $(grep -m 3 -i 'error\|abort' <<<"$out")"
 	for place in harness cold; do

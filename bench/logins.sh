@@ -15,6 +15,8 @@
 #   bench/logins.sh 1 2                              quick look (~2 min)
 #   BENCH_PRELOAD=1 bench/logins.sh ...              the server preloads
 #       (shared_preload_libraries = pam_oauth2_preload, pointed at the module)
+#   BENCH_TLS=1 bench/logins.sh ...                  every login over TLS
+#       (sslmode=require), as hostssl lines have it
 #   BENCH_METHODS="jwt_cached_keys" bench/logins.sh  only these rows (and
 #       pam_permit and pam_ask_permit, which the ratios need)
 #   BENCH_KEEP=FILE bench/logins.sh ...              also keeps the raw figures
@@ -102,7 +104,7 @@ backends_ticks() { sed 's/^.*) //' "/proc/$PM_PID/stat" | awk '{print $14 + $15}
 run_pgbench() {
 	local out rate logins t0 t1
 	t0=$(backends_ticks)
-	out=$(PGPASSWORD=$(cat "$WORK/pw_$1") PGSSLMODE=disable "$PGBENCH" -n -C \
+	out=$(PGPASSWORD=$(cat "$WORK/pw_$1") PGSSLMODE=$BENCH_SSLMODE "$PGBENCH" -n -C \
 		-T "$SECONDS_PER_ROUND" -c "$2" -j "$2" -f "$ROOT/bench/select1.sql" \
 		-h 127.0.0.1 -p "$PGPORT" -U "b_$1" postgres 2>&1) || true
 	sleep 0.3 # the last backends exit and are reaped
@@ -122,7 +124,7 @@ for m in "${METHODS[@]}"; do [ "$m" = pam_permit ] || others+=("$m"); done
 n=${#others[@]}
 runs_per_round=$((2 * n + 1))
 total=$((ROUNDS * runs_per_round * $(wc -w <<<"$CLIENTS_LIST") * SECONDS_PER_ROUND))
-echo "logins: preload ${BENCH_PRELOAD:-0}, $((n + 1)) methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s, pam_permit between every two (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
+echo "logins: preload ${BENCH_PRELOAD:-0}, sslmode $BENCH_SSLMODE, $((n + 1)) methods x clients {$CLIENTS_LIST} x $ROUNDS rounds x ${SECONDS_PER_ROUND}s, pam_permit between every two (~$((total / 60)) min), PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), $(nproc) cores" >&2
 : >"$WORK/rates"
 # round_order ROUND: the methods of one round, in the order they run.
 round_order() {
@@ -166,7 +168,7 @@ fi
 [ -z "${BENCH_KEEP:-}" ] || cp "$WORK/rates" "$BENCH_KEEP"
 
 echo
-echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
+echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, sslmode=$BENCH_SSLMODE, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
 awk -v order="${METHODS[*]}" -v clients="$CLIENTS_LIST" -v ui="$UI_MS" -v in_="$IN_MS" \
 	-f "$ROOT/bench/logins_report.awk" "$WORK/rates"

@@ -23,9 +23,26 @@ write_client_secret postgres
 install -d -m 700 -o postgres "$WORK/cache"
 
 # bench_pg_start HBA_LINES: the benchmarks' cluster, preloading the module
-# when BENCH_PRELOAD=1.
+# when BENCH_PRELOAD=1.  With BENCH_TLS=1 the server has a certificate
+# (ECDSA P-256, the cheapest handshake) and BENCH_SSLMODE is require, as
+# for the hostssl lines the README asks for: tokens are passwords.
+# Otherwise BENCH_SSLMODE is disable.
+BENCH_SSLMODE=disable
 bench_pg_start() {
 	if [ "${BENCH_PRELOAD:-0}" = 1 ]; then use_preload; fi
+	if [ "${BENCH_TLS:-0}" = 1 ]; then
+		install -d -m 700 -o postgres "$WORK/pgtls"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			-subj /CN=127.0.0.1 -keyout "$WORK/pgtls/server.key" -out "$WORK/pgtls/server.pem" \
+			>"$WORK/pgtls.log" 2>&1 || bail "could not make the server's certificate: $(tail -n 3 "$WORK/pgtls.log")"
+		chown postgres: "$WORK/pgtls/server.key" "$WORK/pgtls/server.pem"
+		chmod 600 "$WORK/pgtls/server.key"
+		PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
+ssl = on
+ssl_cert_file = '$WORK/pgtls/server.pem'
+ssl_key_file = '$WORK/pgtls/server.key'"
+		BENCH_SSLMODE=require
+	fi
 	# autovacuum workers come and go as backends do; their CPU would count.
 	PG_EXTRA_CONF="${PG_EXTRA_CONF:-}
 autovacuum = off"

@@ -47,6 +47,13 @@ check "bench/logins.sh judges the targets of the rows asked for, at 1 and 2 clie
 	eval 'sed -n "/^## Targets/,\$p" "$out/logins" | grep -cE "^\| [^|]+ \| (userinfo_cold|jwt_cached_keys) \| [12] \| .*\| (held|not held|within noise) \|\$" | grep -qx 4'
 check "bench/logins.sh: no pgbench run failed" test -z "$(grep -i 'warning' "$out/logins.err")"
 
+BENCH_TLS=1 BENCH_CLIENTS=1 BENCH_METHODS=jwt_cached_keys bench/logins.sh 1 1 >"$out/tls" 2>"$out/tls.err"
+rc=$?
+check "BENCH_TLS=1 bench/logins.sh 1 1 exits 0" test "$rc" -eq 0
+check "BENCH_TLS=1: every pgbench run logged in over TLS" \
+	eval 'grep -q "sslmode=require" "$out/tls" && test -z "$(grep -i warning "$out/tls.err")"'
+check "BENCH_TLS=1: the floors and the row asked for" rows "$out/tls" pam_permit pam_ask_permit jwt_cached_keys
+
 bench/inside.sh 5 >"$out/inside" 2>"$out/inside.err"
 rc=$?
 check "bench/inside.sh 5 exits 0" test "$rc" -eq 0
