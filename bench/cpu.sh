@@ -40,12 +40,7 @@ for m in "${MODES[@]}"; do
 	else
 		printf 'auth required %s %s\naccount required %s\n' "$MODULE" "${MODE_ARGS[$m]}" "$MODULE" >"$WORK/pam.d/$m"
 	fi
-	case $m in
-	pam_permit | pam_ask_permit) printf 'unused' >"$WORK/tok_$m" ;;
-	introspect_*) mint "$WORK/tok_$m" --opaque username=alice ;;
-	jwt_*) mint "$WORK/tok_$m" username=alice aud=postgres ;;
-	*) mint "$WORK/tok_$m" username=alice ;;
-	esac
+	mode_token "$m" alice "$WORK/tok_$m"
 done
 
 # cpu_per_login MODE [--preload MODULE]: ms; every login must succeed.

@@ -47,15 +47,10 @@ MODES=(pam_ask_permit "${MODULE_MODES[@]}")
 
 # auth_lines MODE PLACE EVICT: the auth stack of MODE between two probes.
 auth_lines() {
-	local line
-	if [ "$1" = pam_ask_permit ]; then
-		line="auth required $WORK/root/pam_ask_permit.so"
-	else
-		line="auth required $MODULE ${MODE_ARGS[$1]}"
-	fi
-	printf 'auth optional %s start evict=%s\n%s\nauth optional %s stop %s\naccount required %s\n' \
-		"$PROBE" "$3" "$line" "$PROBE" "$WORK/probe/$1.$2" \
-		"$([ "$1" = pam_ask_permit ] && echo "$WORK/root/pam_ask_permit.so" || echo "$MODULE")"
+	local so=$MODULE args=${MODE_ARGS[$1]:-}
+	if [ "$1" = pam_ask_permit ]; then so=$WORK/root/pam_ask_permit.so; fi
+	printf 'auth optional %s start evict=%s\nauth required %s %s\nauth optional %s stop %s\naccount required %s\n' \
+		"$PROBE" "$3" "$so" "$args" "$PROBE" "$WORK/probe/$1.$2" "$so"
 }
 
 hba=""
@@ -69,12 +64,8 @@ bench_pg_start "$hba"
 
 for m in "${MODES[@]}"; do
 	pg_admin "CREATE ROLE b_$m LOGIN" || bail "could not create b_$m"
-	case $m in
-	pam_ask_permit) printf 'unused' >"$WORK/pw_$m"; printf 'unused' >"$WORK/tok_$m" ;;
-	introspect_*) mint "$WORK/pw_$m" --opaque username=b_$m; mint "$WORK/tok_$m" --opaque username=alice ;;
-	jwt_*) mint "$WORK/pw_$m" username=b_$m aud=postgres; mint "$WORK/tok_$m" username=alice aud=postgres ;;
-	*) mint "$WORK/pw_$m" username=b_$m; mint "$WORK/tok_$m" username=alice ;;
-	esac
+	mode_token "$m" "b_$m" "$WORK/pw_$m"
+	mode_token "$m" alice "$WORK/tok_$m"
 	chmod 644 "$WORK/pw_$m" "$WORK/tok_$m"
 done
 

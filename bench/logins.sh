@@ -75,13 +75,11 @@ for m in "${METHODS[@]}"; do
 	role=b_$m
 	pg_admin "CREATE ROLE $role LOGIN" || bail "could not create $role"
 	case $m in
-	trust | pam_permit | pam_ask_permit) printf 'unused' >"$WORK/pw_$m" ;;
+	trust) printf 'unused' >"$WORK/pw_$m" ;;
 	scram)
 		printf 'bench-password-%s' "$$" >"$WORK/pw_$m"
 		pg_admin "SET password_encryption = 'scram-sha-256'; ALTER ROLE $role PASSWORD '$(cat "$WORK/pw_$m")'" ;;
-	introspect_*) mint "$WORK/pw_$m" --opaque username=$role ;;
-	jwt_*) mint "$WORK/pw_$m" username=$role aud=postgres ;;
-	*) mint "$WORK/pw_$m" username=$role ;;
+	*) mode_token "$m" "$role" "$WORK/pw_$m" ;;
 	esac
 done
 

@@ -2,8 +2,8 @@
 # The benchmark scripts run from a clean clone and print their tables: a
 # short run of each (bench/cpu.sh, bench/micro.sh, bench/logins.sh on a
 # subset of rows, bench/inside.sh), checking the shape of what they print,
-# never a figure's size (that is the benchmarks' job, not a test's).  As root, after a
-# build in BUILD_DIR (default build/release).  TAP output, ending with
+# never a figure's size (that is the benchmarks' job, not a test's).  As
+# root, after a build in BUILD_DIR (default build/release).  TAP output, ending with
 # "bench: N passed, N failed" (scripts/test.sh adds it to its totals).
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
-/* What oa_preload leaves behind for the children a parent forks: the time
- * zone loaded, libcurl and OpenSSL ready, and a clear reason when the
- * module cannot be mapped. */
+/* oa_preload in the parent that forks the children: it loads the time zone
+ * they inherit, and names the module it cannot map.  (That it loads
+ * libcurl and OpenSSL, the preload's integration test shows in a real
+ * postmaster.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
