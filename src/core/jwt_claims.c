@@ -8,6 +8,11 @@
 #include "json_equals.h"
 #include "text.h"
 
+/* Beyond this many seconds from 1970 (some 285 million years) a date is
+ * nonsense; inside it, adding or subtracting the clock and the leeway
+ * cannot overflow. */
+#define MAX_NUMERIC_DATE 9000000000000000LL
+
 /* A NumericDate (RFC 7519 section 2): integer or fraction of seconds.
  * Fractions are rounded toward the stricter side by the callers' use of
  * whole seconds: exp down, nbf/iat up. */
@@ -18,12 +23,12 @@ numeric_date(const json_t *v, bool round_up, long long *out)
 
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
-		return true;
+		return *out >= -MAX_NUMERIC_DATE && *out <= MAX_NUMERIC_DATE;
 	}
 	if (!json_is_real(v))
 		return false;
 	d = json_real_value(v);
-	if (!isfinite(d) || d < -9e15 || d > 9e15)
+	if (!isfinite(d) || d < (double)-MAX_NUMERIC_DATE || d > (double)MAX_NUMERIC_DATE)
 		return false;
 	*out = (long long)(round_up ? ceil(d) : floor(d));
 	return true;
@@ -44,7 +49,7 @@ oa_claims_check_lifetime(const struct oa_config *cfg, const json_t *claims,
 	if (v == NULL)
 		return oa_fail(r, OA_REJECTED, "%s has no exp claim", what);
 	if (!numeric_date(v, false, exp))
-		return oa_fail(r, OA_REJECTED, "%s exp is not a number", what);
+		return oa_fail(r, OA_REJECTED, "%s exp is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
 	if (now >= *exp + cfg->leeway_seconds)
 		return oa_fail(r, OA_REJECTED, "%s expired %lld s ago (leeway %ld s)", what,
 			       now - *exp, cfg->leeway_seconds);
@@ -52,7 +57,7 @@ not_before:
 	v = json_object_get(claims, "nbf");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "%s nbf is not a number", what);
+			return oa_fail(r, OA_REJECTED, "%s nbf is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
 		if (t > now + cfg->leeway_seconds)
 			return oa_fail(r, OA_REJECTED, "%s not valid for another %lld s (nbf, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);
@@ -60,7 +65,7 @@ not_before:
 	v = json_object_get(claims, "iat");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "%s iat is not a number", what);
+			return oa_fail(r, OA_REJECTED, "%s iat is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
 		if (t > now + cfg->leeway_seconds)
 			return oa_fail(r, OA_REJECTED, "%s issued %lld s in the future (iat, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);

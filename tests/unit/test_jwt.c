@@ -384,7 +384,7 @@ test_jwt_lifetime_claims_at_the_leeway_edges(void **state)
 	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"a\"}", ISSUER);
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED, "no exp");
 	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"exp\":\"%lld\"}", ISSUER, now + 600);
-	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED, "not a number");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED, "exp is not a NumericDate");
 	/* default leeway 60 s: expired 61 s ago is out, 59 s ago is in */
 	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"exp\":%lld}", ISSUER, now - 61);
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_REJECTED, "expired");
@@ -399,7 +399,34 @@ test_jwt_lifetime_claims_at_the_leeway_edges(void **state)
 	snprintf(extra, sizeof(extra), "\"iat\":%lld", now + 58);
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload(extra), OA_OK, NULL);
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload("\"nbf\":\"soon\""),
-		      OA_REJECTED, "nbf is not a number");
+		      OA_REJECTED, "nbf is not a NumericDate");
+}
+
+/* Dates far outside any clock are refused, not added to the leeway: the
+ * sum would overflow a long long (UBSan stops the run if it does). */
+static void
+test_jwt_lifetime_claims_beyond_any_clock(void **state)
+{
+	static const char *const refused[] = {
+		"\"exp\":9223372036854775807", "\"exp\":-9223372036854775807",
+		"\"exp\":9000000000000001", "\"exp\":1e300",
+	};
+	char body[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",%s}", ISSUER,
+			 refused[i]);
+		expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body,
+			      OA_REJECTED, "exp is not a NumericDate");
+	}
+	snprintf(body, sizeof(body), "{\"iss\":\"%s\",\"aud\":\"db\",\"exp\":9000000000000000}",
+		 ISSUER);
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", body, OA_OK, NULL);
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"nbf\":-9223372036854775807"), OA_REJECTED, "nbf is not a NumericDate");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"iat\":9223372036854775807"), OA_REJECTED, "iat is not a NumericDate");
 }
 
 static void
@@ -556,6 +583,7 @@ main(void)
 		cmocka_unit_test(test_jwt_rejects_nul_and_non_utf8_in_claims),
 		cmocka_unit_test(test_jwt_rejects_a_64_kib_token_before_any_crypto),
 		cmocka_unit_test(test_jwt_lifetime_claims_at_the_leeway_edges),
+		cmocka_unit_test(test_jwt_lifetime_claims_beyond_any_clock),
 		cmocka_unit_test(test_jwt_issuer_must_match_exactly),
 		cmocka_unit_test(test_jwt_audience),
 		cmocka_unit_test(test_jwt_token_type_at_jwt),
