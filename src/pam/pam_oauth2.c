@@ -21,7 +21,8 @@
 #define LOGIN_DATA "pam_oauth2.login"
 
 struct login_record {
-	long long exp; /* -1: unknown */
+	long long exp;  /* -1: unknown */
+	long leeway;    /* the clock skew the auth phase allowed on exp */
 	char user[];
 };
 
@@ -72,7 +73,7 @@ parse_config(pam_handle_t *pamh, int argc, const char **argv,
 }
 
 static void
-remember_login(pam_handle_t *pamh, const char *user, long long exp)
+remember_login(pam_handle_t *pamh, const char *user, long long exp, long leeway)
 {
 	size_t len = strlen(user);
 	struct login_record *rec = malloc(sizeof(*rec) + len + 1);
@@ -80,6 +81,7 @@ remember_login(pam_handle_t *pamh, const char *user, long long exp)
 	if (rec == NULL)
 		return; /* the account phase will then refuse: fail closed */
 	rec->exp = exp;
+	rec->leeway = leeway;
 	memcpy(rec->user, user, len + 1);
 	if (pam_set_data(pamh, LOGIN_DATA, rec, free_login_record) != PAM_SUCCESS)
 		free(rec);
@@ -141,7 +143,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s",
 			   shown_user, shown_rhost, verdict.method, verdict.from_cache ? "+cache" : "",
 			   verdict.issuer, verdict.fingerprint);
-		remember_login(pamh, user, verdict.exp);
+		remember_login(pamh, user, verdict.exp, cfg.leeway_seconds);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
@@ -196,9 +198,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   shown_user);
 		return PAM_PERM_DENIED;
 	}
-	if (rec->exp >= 0 && now >= rec->exp) {
-		pam_syslog(pamh, LOG_NOTICE, "account denied: user=\"%s\": token expired %lld s ago",
-			   shown_user, now - rec->exp);
+	/* The auth phase's test, so a token it let through within the leeway
+	 * is not refused a moment later.  No sum: exp may be any long long. */
+	if (rec->exp >= 0 && now - rec->leeway >= rec->exp) {
+		pam_syslog(pamh, LOG_NOTICE,
+			   "account denied: user=\"%s\": token expired %lld s ago (leeway %ld s)",
+			   shown_user, now - rec->exp, rec->leeway);
 		return PAM_PERM_DENIED;
 	}
 	if (debug)

@@ -114,11 +114,18 @@ expect "account after auth, with PAM_USER changed: denied" \
 	$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_PERM_DENIED' \
 	strict alice "$WORK/alice" --switch-user bob
 check_log "the reason says the user changed" 'account denied: user="bob" is not the user the token was checked for'
+service no_leeway "$USERINFO" preferred_username leeway=0
 mint "$WORK/alice_short" username=alice expires_in=2
-expect "account after the token expired: denied" \
+expect "account after the token expired (leeway=0): denied" \
 	$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_PERM_DENIED' \
-	strict alice "$WORK/alice_short" --pause 3
+	no_leeway alice "$WORK/alice_short" --pause 3
 check_log "the reason says the token expired" 'account denied: user="alice": token expired'
+check_log "and names the leeway" 's ago (leeway 0 s)'
+# The auth phase allows leeway= (60 s by default) past exp for clock skew;
+# the account phase must not refuse what it just let through.
+mint "$WORK/alice_short" username=alice expires_in=2
+expect "account a moment after exp, within the leeway: granted" "$GRANTED" \
+	strict alice "$WORK/alice_short" --pause 3
 
 check_no_token_in_log
 tap_finish
