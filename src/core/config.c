@@ -460,6 +460,13 @@ digest_arguments(int argc, const char *const *argv, unsigned char out[OA_SHA256_
 	oa_sha256_final(&md, out);
 }
 
+/* Whether the arguments named option `name` (one of options[]). */
+static bool
+was_given(const bool *seen, const char *name)
+{
+	return seen[find_option(name, strlen(name)) - options];
+}
+
 enum oa_status
 oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		struct oa_result *r)
@@ -533,6 +540,11 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	if (cfg->userinfo_url == NULL && cfg->introspection_url == NULL && !cfg->jwt)
 		return oa_fail(r, OA_CONFIG,
 			       "no token check configured: give issuer=, introspection= or userinfo=");
+	/* The default connect_timeout gives way to a shorter timeout=; only
+	 * the two given together can contradict each other. */
+	if (!was_given(seen, "connect_timeout") &&
+	    cfg->connect_timeout_seconds > cfg->timeout_seconds)
+		cfg->connect_timeout_seconds = cfg->timeout_seconds;
 	if (cfg->connect_timeout_seconds > cfg->timeout_seconds)
 		return oa_fail(r, OA_CONFIG, "connect_timeout (%ld) is longer than timeout (%ld)",
 			       cfg->connect_timeout_seconds, cfg->timeout_seconds);

@@ -117,6 +117,26 @@ expect_config_error(const char *const *argv, int argc, const char *fragment)
 #define EXPECT_ERROR(fragment, ...) \
 	expect_config_error(ARGV(__VA_ARGS__), NARGS(__VA_ARGS__), fragment)
 
+/* timeout=1 alone must work: the default connect_timeout (2) shrinks to
+ * it rather than contradicting it. */
+static void
+test_config_default_connect_timeout_gives_way_to_timeout(void **state)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i/u", "timeout=1"), OA_OK);
+	assert_int_equal(cfg.timeout_seconds, 1);
+	assert_int_equal(cfg.connect_timeout_seconds, 1);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i/u", "timeout=3"), OA_OK);
+	assert_int_equal(cfg.connect_timeout_seconds, 2);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i/u", "timeout=1",
+			       "connect_timeout=1"), OA_OK);
+	assert_int_equal(cfg.connect_timeout_seconds, 1);
+}
+
 static void
 test_config_rejects_bad_input(void **state)
 {
@@ -290,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_config_positional_required_claims_and_options),
 		cmocka_unit_test(test_config_positional_url_only_defaults_to_sub),
 		cmocka_unit_test(test_config_named_form),
+		cmocka_unit_test(test_config_default_connect_timeout_gives_way_to_timeout),
 		cmocka_unit_test(test_config_rejects_bad_input),
 		cmocka_unit_test(test_config_jwt_mode_defaults),
 		cmocka_unit_test(test_config_jwt_mode_options),
