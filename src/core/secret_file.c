@@ -42,10 +42,13 @@ oa_secret_read(const char *path, const char *what, bool group_may_read,
 		return oa_fail(r, OA_CONFIG, "%s %s is over %d bytes", what, path,
 			       OA_MAX_HMAC_SECRET_BYTES);
 	}
-	if (out->len > 0 && out->bytes[out->len - 1] == '\n')
+	/* One line end, LF or CRLF; a CR of its own is a byte of a binary
+	 * secret. */
+	if (out->len > 0 && out->bytes[out->len - 1] == '\n') {
 		out->len--;
-	if (out->len > 0 && out->bytes[out->len - 1] == '\r')
-		out->len--;
+		if (out->len > 0 && out->bytes[out->len - 1] == '\r')
+			out->len--;
+	}
 	if (out->len == 0)
 		return oa_fail(r, OA_CONFIG, "%s %s is empty", what, path);
 	return OA_OK;

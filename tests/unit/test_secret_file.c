@@ -74,6 +74,11 @@ test_secret_bytes_less_one_newline(void **state)
 	assert_int_equal(read_secret(false, &s, &r), OA_OK);
 	assert_int_equal(s.len, 4);
 	oa_secret_wipe(&s);
+	write_secret("bin\r", 0600);
+	assert_int_equal(read_secret(false, &s, &r), OA_OK);
+	assert_int_equal(s.len, 4);
+	assert_memory_equal(s.bytes, "bin\r", 4);
+	oa_secret_wipe(&s);
 	write_secret("\n", 0600);
 	assert_int_equal(read_secret(false, &s, &r), OA_CONFIG);
 	assert_non_null(strstr(r.reason, "is empty"));
