@@ -11,7 +11,7 @@ packages=(
 	clang libclang-rt-14-dev
 	postgresql postgresql-client postgresql-server-dev-all
 	nodejs curl ca-certificates openssl time
-	groff-base man-db
+	groff-base man-db tinyproxy
 )
 
 missing=()

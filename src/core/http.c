@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include "curl_api.h"
+#include "url.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -147,6 +148,19 @@ authorization_header(const struct oa_http_request *req, size_t *len)
 	return h;
 }
 
+/* A proxy would reach "loopback" on its own host, not ours, and plain
+ * http is allowed to loopback only because nobody else sees it on the
+ * wire: such a request never goes through proxy=. */
+static bool
+goes_to_loopback(const char *url)
+{
+	struct oa_url u;
+	struct oa_result ignored;
+
+	oa_result_init(&ignored);
+	return oa_url_check(url, "url", &u, &ignored) == OA_OK && u.loopback;
+}
+
 enum oa_status
 oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp,
 		struct oa_result *r)
@@ -189,7 +203,8 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
 	/* An empty proxy string turns off http_proxy and friends from the
 	 * host process's environment. */
-	api->easy_setopt(curl, CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
+	api->easy_setopt(curl, CURLOPT_PROXY,
+			 req->proxy != NULL && !goes_to_loopback(req->url) ? req->proxy : "");
 	api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->cafile != NULL)
