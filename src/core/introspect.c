@@ -72,8 +72,9 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 			json_is_false(active) ? "token is not active" :
 			"introspection \"active\" is not the JSON value true");
 	else if (oa_claims_check_lifetime(ctx->cfg, *claims, ctx->now, false, WHAT, exp, r) == OA_OK &&
-		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK)
-		oa_claims_check_audience(ctx->cfg, *claims, false, WHAT, r);
+		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK &&
+		 oa_claims_check_audience(ctx->cfg, *claims, false, WHAT, r) == OA_OK)
+		oa_claims_check_access_token(*claims, WHAT, r);
 	if (r->status != OA_OK) {
 		json_decref(*claims);
 		*claims = NULL;

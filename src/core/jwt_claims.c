@@ -161,13 +161,70 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 	return OA_OK;
 }
 
+/* Whether the string `v` is one of `names`, ignoring case. */
+static bool
+string_is_one_of(const json_t *v, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (strlen(*names) == json_string_length(v) &&
+		    strcasecmp(json_string_value(v), *names) == 0)
+			return true;
+	return false;
+}
+
+/* A member that says what kind of token this is; `allowed` lists the
+ * values of an access token, `refused` those of another kind (either may
+ * be NULL: then the other list alone decides).  Absent, it says nothing. */
+static enum oa_status
+check_kind_member(const json_t *claims, const char *name,
+		  const char *const *allowed, const char *const *refused,
+		  const char *what, struct oa_result *r)
+{
+	const json_t *v = json_object_get(claims, name);
+	char shown[64];
+
+	if (v == NULL || (!json_is_string(v) && allowed == NULL))
+		return OA_OK;
+	if (json_is_string(v) &&
+	    (allowed != NULL ? string_is_one_of(v, allowed) : !string_is_one_of(v, refused)))
+		return OA_OK;
+	if (!json_is_string(v))
+		return oa_fail(r, OA_REJECTED, "%s %s is not a string", what, name);
+	oa_text_escape(json_string_value(v), json_string_length(v), shown, sizeof(shown));
+	return oa_fail(r, OA_REJECTED, "%s is not an access token: %s is \"%s\"", what, name,
+		       shown);
+}
+
+enum oa_status
+oa_claims_check_access_token(const json_t *claims, const char *what,
+			     struct oa_result *r)
+{
+	/* RFC 7662 2.2 token_type: an access token's type (RFC 6749 7.1).
+	 * Bearer is the only kind a password can carry: a DPoP or MAC token
+	 * is bound to a key whose proof a login cannot check. */
+	static const char *const token_types[] = {
+		"Bearer", "access_token", "urn:ietf:params:oauth:token-type:access_token", NULL,
+	};
+	/* Ory Hydra's token_use; AWS Cognito says "access" in its tokens. */
+	static const char *const token_uses[] = { "access_token", "access", NULL };
+	/* Keycloak's typ claim for its other tokens (its access tokens say
+	 * "Bearer"). */
+	static const char *const other_typs[] = { "Refresh", "Offline", "ID", "Logout", NULL };
+
+	if (check_kind_member(claims, "token_type", token_types, NULL, what, r) == OA_OK &&
+	    check_kind_member(claims, "token_use", token_uses, NULL, what, r) == OA_OK)
+		check_kind_member(claims, "typ", NULL, other_typs, what, r);
+	return r->status;
+}
+
 enum oa_status
 oa_jwt_check_claims(const struct oa_config *cfg, const struct oa_jws *jws,
 		    long long now, long long *exp, struct oa_result *r)
 {
 	if (check_type(cfg, jws, r) == OA_OK &&
 	    oa_claims_check_lifetime(cfg, jws->payload, now, true, "JWT", exp, r) == OA_OK &&
-	    oa_claims_check_issuer(cfg, jws->payload, true, "JWT", r) == OA_OK)
-		oa_claims_check_audience(cfg, jws->payload, true, "JWT", r);
+	    oa_claims_check_issuer(cfg, jws->payload, true, "JWT", r) == OA_OK &&
+	    oa_claims_check_audience(cfg, jws->payload, true, "JWT", r) == OA_OK)
+		oa_claims_check_access_token(jws->payload, "JWT", r);
 	return r->status;
 }

@@ -16,8 +16,8 @@
  * present, numeric and not after now + leeway; iss a string equal byte for
  * byte to cfg->issuer; aud a string or an array of strings containing one of
  * cfg->audiences (unless allow_any_audience); with token_type=at+jwt the
- * header typ is "at+jwt" or "application/at+jwt" (RFC 9068 section 2.1).
- * Sets *exp to the token's expiry. */
+ * header typ is "at+jwt" or "application/at+jwt" (RFC 9068 section 2.1);
+ * and oa_claims_check_access_token.  Sets *exp to the token's expiry. */
 enum oa_status oa_jwt_check_claims(const struct oa_config *cfg,
 				   const struct oa_jws *jws, long long now,
 				   long long *exp, struct oa_result *r);
@@ -39,5 +39,13 @@ enum oa_status oa_claims_check_issuer(const struct oa_config *cfg,
 enum oa_status oa_claims_check_audience(const struct oa_config *cfg,
 					const json_t *claims, bool required,
 					const char *what, struct oa_result *r);
+
+/* Refuses a token that says it is not an access token, whatever else it
+ * proves: a refresh, ID or sender-constrained token is no password.
+ * token_type (RFC 7662), when present, is Bearer or access_token;
+ * token_use (Ory Hydra, AWS Cognito) access_token or access; typ
+ * (Keycloak) not Refresh, Offline, ID or Logout.  Case is ignored. */
+enum oa_status oa_claims_check_access_token(const json_t *claims, const char *what,
+					    struct oa_result *r);
 
 #endif

@@ -36,6 +36,14 @@ check_log "the reason names both users" 'claim "preferred_username" is "bob", no
 expect "an unknown token (active false) is refused" "$DENIED" basic alice "$WORK/unknown"
 check_log "the reason says not active" "reason: token is not active"
 expect "an expired opaque token is refused" "$DENIED" basic alice "$WORK/alice_expired"
+# Servers that introspect refresh tokens answer active true for them too.
+node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" --opaque username=alice \
+	'extra_json={"token_type":"refresh_token"}' >"$WORK/alice_refresh"
+MINTED_TOKENS+=("$WORK/alice_refresh")
+expect "an active token the issuer calls a refresh token is refused" "$DENIED" \
+	basic alice "$WORK/alice_refresh"
+check_log "the reason says what it is" \
+	'reason: introspected token is not an access token: token_type is "refresh_token"'
 expect "a wrong client secret: the issuer answers 401" "$UNAVAILABLE" wrong alice "$WORK/alice"
 check_log "the reason points at the client credentials" "refused this module's client credentials (HTTP 401)"
 expect "with issuer= too, an opaque token still goes to introspection" "$GRANTED" with_iss alice "$WORK/alice"

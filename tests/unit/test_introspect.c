@@ -72,12 +72,62 @@ test_introspect_judge_refuses_what_is_not_active_true(void **state)
 	assert_null(claims);
 }
 
+/* An active refresh, ID or DPoP token is still no password: the answer's
+ * own word on the kind of token decides. */
+static void
+test_introspect_judge_refuses_other_kinds_of_token(void **state)
+{
+	static const struct {
+		const char *body, *reason;
+	} refused[] = {
+		{ "{\"active\":true,\"token_type\":\"refresh_token\"}",
+		  "not an access token: token_type is \"refresh_token\"" },
+		{ "{\"active\":true,\"token_type\":\"DPoP\"}", "token_type is \"DPoP\"" },
+		{ "{\"active\":true,\"token_type\":\"N_A\"}", "token_type is \"N_A\"" },
+		{ "{\"active\":true,\"token_type\":true}", "token_type is not a string" },
+		{ "{\"active\":true,\"token_type\":\"Bearer \"}", "token_type is \"Bearer \"" },
+		{ "{\"active\":true,\"token_use\":\"refresh_token\"}",
+		  "token_use is \"refresh_token\"" },
+		{ "{\"active\":true,\"token_use\":\"id\"}", "token_use is \"id\"" },
+		{ "{\"active\":true,\"typ\":\"Refresh\"}", "typ is \"Refresh\"" },
+		{ "{\"active\":true,\"typ\":\"Offline\"}", "typ is \"Offline\"" },
+		{ "{\"active\":true,\"typ\":\"ID\"}", "typ is \"ID\"" },
+		{ "{\"active\":true,\"typ\":\"logout\"}", "typ is \"logout\"" },
+	};
+	static const char *const accepted[] = {
+		"{\"active\":true,\"token_type\":\"Bearer\"}",
+		"{\"active\":true,\"token_type\":\"bearer\"}",
+		"{\"active\":true,\"token_type\":\"access_token\"}",
+		"{\"active\":true,\"token_use\":\"access_token\"}",
+		"{\"active\":true,\"typ\":\"Bearer\",\"token_type\":\"Bearer\"}",
+		"{\"active\":true,\"typ\":7}",
+	};
+	struct oa_result r;
+	json_t *claims;
+	long long exp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(judge(200, refused[i].body, &claims, &exp, &r), OA_REJECTED);
+		assert_null(claims);
+		if (strstr(r.reason, refused[i].reason) == NULL)
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", refused[i].body, r.reason,
+				 refused[i].reason);
+	}
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		if (judge(200, accepted[i], &claims, &exp, &r) != OA_OK)
+			fail_msg("%s: refused: %s", accepted[i], r.reason);
+		json_decref(claims);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_introspect_judge_accepts_active_token),
 		cmocka_unit_test(test_introspect_judge_refuses_what_is_not_active_true),
+		cmocka_unit_test(test_introspect_judge_refuses_other_kinds_of_token),
 	};
 	return cmocka_run_group_tests_name("introspect", tests, NULL, NULL);
 }

@@ -429,6 +429,23 @@ test_jwt_lifetime_claims_beyond_any_clock(void **state)
 		      payload("\"iat\":9223372036854775807"), OA_REJECTED, "iat is not a NumericDate");
 }
 
+/* A Keycloak ID token is signed by the same key as its access tokens: its
+ * own typ claim says it is none. */
+static void
+test_jwt_other_kinds_of_token_are_refused(void **state)
+{
+	(void)state;
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"typ\":\"ID\""), OA_REJECTED,
+		      "JWT is not an access token: typ is \"ID\"");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"token_use\":\"id\""), OA_REJECTED, "token_use is \"id\"");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"typ\":\"Bearer\""), OA_OK, NULL);
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"token_use\":\"access\""), OA_OK, NULL);
+}
+
 static void
 test_jwt_issuer_must_match_exactly(void **state)
 {
@@ -584,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_jwt_rejects_a_64_kib_token_before_any_crypto),
 		cmocka_unit_test(test_jwt_lifetime_claims_at_the_leeway_edges),
 		cmocka_unit_test(test_jwt_lifetime_claims_beyond_any_clock),
+		cmocka_unit_test(test_jwt_other_kinds_of_token_are_refused),
 		cmocka_unit_test(test_jwt_issuer_must_match_exactly),
 		cmocka_unit_test(test_jwt_audience),
 		cmocka_unit_test(test_jwt_token_type_at_jwt),
