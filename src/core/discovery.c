@@ -100,7 +100,7 @@ enum oa_status
 oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
 {
 	char urls[3][OA_MAX_URL_BYTES + 64];
-	struct oa_cache_meta meta;
+	struct oa_doc_meta meta;
 	json_t *cached = NULL;
 	struct oa_result failure;
 	bool failure_was_404 = false;
@@ -109,7 +109,7 @@ oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
 	bool have_cached = oa_doc_cache_load(ctx, DISCOVERY_NS, ctx->cfg->issuer, &cached, &meta);
 
 	*doc = NULL;
-	if (have_cached && ctx->now < meta.fresh_until) {
+	if (have_cached && ctx->now < meta.entry.fresh_until) {
 		*doc = cached;
 		return OA_OK;
 	}
@@ -137,7 +137,7 @@ oa_discovery_get(struct oa_ctx *ctx, json_t **doc, struct oa_result *r)
 	}
 	if (have_cached) {
 		oa_ctx_note(ctx, "using issuer metadata fetched %lld s ago: %s",
-			    ctx->now - meta.stored_at, failure.reason);
+			    ctx->now - meta.fetched_at, failure.reason);
 		oa_doc_cache_retry_later(ctx, DISCOVERY_NS, ctx->cfg->issuer, cached, &meta);
 		*doc = cached;
 		return OA_OK;

@@ -1,6 +1,7 @@
 #include "keys.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "discovery.h"
 #include "doc_cache.h"
@@ -39,13 +40,13 @@ parse_set(struct oa_ctx *ctx, const json_t *doc, struct oa_jwks *out,
  * issuer was last asked at least jwks_refresh_min= ago (key rotation). */
 static bool
 cached_set_answers(struct oa_ctx *ctx, const struct oa_jws *jws,
-		   const struct oa_jwks *set, const struct oa_cache_meta *meta)
+		   const struct oa_jwks *set, const struct oa_doc_meta *meta)
 {
-	if (ctx->now >= meta->fresh_until)
+	if (ctx->now >= meta->entry.fresh_until)
 		return false;
 	if (jws->kid == NULL || oa_jwks_has_kid(set, jws->kid, jws->kid_len))
 		return true;
-	return ctx->now - meta->stored_at < ctx->cfg->jwks_refresh_min_seconds;
+	return ctx->now - meta->entry.stored_at < ctx->cfg->jwks_refresh_min_seconds;
 }
 
 static enum oa_status
@@ -53,7 +54,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	    struct oa_result *r)
 {
 	json_t *discovery_doc, *cached = NULL, *fetched = NULL;
-	struct oa_cache_meta meta;
+	struct oa_doc_meta meta;
 	struct oa_result attempt, reparse;
 	const char *url;
 	bool have_cached;
@@ -90,7 +91,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	if (have_cached && attempt.status != OA_INTERNAL &&
 	    oa_jwks_from_json(cached, jws->kid, jws->kid_len, out, NULL, &reparse) == OA_OK) {
 		oa_ctx_note(ctx, "using keys fetched %lld s ago: %s",
-			    ctx->now - meta.stored_at, attempt.reason);
+			    ctx->now - meta.fetched_at, attempt.reason);
 		oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
 		goto done;
 	}
@@ -107,6 +108,8 @@ enum oa_status
 oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 		  struct oa_jwks *out, struct oa_result *r)
 {
+	/* Every path may clear it, also those that fail before filling it. */
+	memset(out, 0, sizeof(*out));
 	if (ctx->cfg->jwks_file != NULL)
 		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len, out, r);
 	return remote_keys(ctx, jws, out, r);

@@ -11,6 +11,7 @@
 #include "jws.h"
 #include "result.h"
 
+/* `out` is set (emptied first) whatever the outcome; oa_jwks_clear it. */
 enum oa_status oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 				 struct oa_jwks *out, struct oa_result *r);
 

@@ -84,16 +84,21 @@ struct fixture {
 	struct oa_ctx ctx;
 };
 
+/* The configuration of the next fixtures: how stale keys may be used, and
+ * one more argument (TLS trust) when not NULL. */
+static const char *stale_max_arg = "jwks_stale_max=3600";
+static const char *extra_arg;
+
 static void
 open_fixture(struct fixture *f, long long now)
 {
 	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", url_arg,
-			       cache_arg, "jwks_refresh_min=60", "jwks_stale_max=3600",
-			       "timeout=1", "connect_timeout=1" };
+			       cache_arg, "jwks_refresh_min=60", stale_max_arg,
+			       "timeout=1", "connect_timeout=1", extra_arg };
 	struct oa_result r;
 
 	oa_result_init(&r);
-	assert_int_equal(oa_config_parse(8, argv, &f->cfg, &r), OA_OK);
+	assert_int_equal(oa_config_parse(extra_arg != NULL ? 9 : 8, argv, &f->cfg, &r), OA_OK);
 	assert_int_equal(oa_cache_open(f->cfg.cache_dir, true, &f->cache, &r), OA_OK);
 	oa_ctx_init(&f->ctx, &f->cfg, &f->cache);
 	f->ctx.now = now;
@@ -191,6 +196,88 @@ test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
 	assert_int_equal(set.n, 0);
 	assert_int_equal(requests_attempted(), 1);
 	assert_non_null(strstr(note, "did not answer"));
+}
+
+/* The failed attempts that keep stale keys in use do not make them look
+ * newer: the note counts from the fetch. */
+static void
+test_keys_stale_keys_keep_their_fetch_time(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	char note[400];
+
+	(void)state;
+	store_at(t);
+	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_non_null(strstr(note, "using keys fetched 400 s ago"));
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 1);
+	assert_int_equal(keys_at(t + 470, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 1);
+	if (strstr(note, "using keys fetched 470 s ago") == NULL)
+		fail_msg("note: %s", note);
+	oa_jwks_clear(&set);
+}
+
+/* Services share a cache_dir: one that allows no stale keys is not served
+ * what another, allowing an hour, keeps. */
+static void
+test_keys_the_readers_jwks_stale_max_decides(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	char note[400];
+
+	(void)state;
+	store_at(t);
+	stale_max_arg = "jwks_stale_max=0";
+	/* still fresh (max-age 300): used whatever jwks_stale_max says */
+	assert_int_equal(keys_at(t + 299, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(set.n, 1);
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 0);
+	/* stale: the issuer is asked, does not answer, and nothing is served */
+	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(requests_attempted(), 1);
+	stale_max_arg = "jwks_stale_max=3600";
+	/* the writer's own setting still serves them */
+	assert_int_equal(keys_at(t + 401, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(set.n, 1);
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 1);
+}
+
+/* Keys fetched with the system's CAs are not served to a configuration
+ * that trusts only its own cafile=: it asks the issuer itself. */
+static void
+test_keys_cached_under_the_tls_trust_they_came_with(void **state)
+{
+	long long t = (long long)time(NULL);
+	static char cafile_arg[160];
+	char ca[128], note[400];
+	struct oa_jwks set;
+	FILE *f;
+
+	(void)state;
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	f = fopen(ca, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(cafile_arg, sizeof(cafile_arg), "cafile=%s", ca);
+	store_at(t);
+	extra_arg = cafile_arg;
+	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
+	assert_int_equal(requests_attempted(), 1);
+	store_at(t);
+	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 0);
+	oa_jwks_clear(&set);
+	extra_arg = NULL;
+	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
+	assert_int_equal(requests_attempted(), 0);
+	oa_jwks_clear(&set);
 }
 
 /* A token naming a kid gets only that key imported, after the same checks
@@ -292,6 +379,9 @@ main(void)
 		cmocka_unit_test(test_keys_fresh_cache_answers_without_a_request),
 		cmocka_unit_test(test_keys_unknown_kid_refetches_after_refresh_min),
 		cmocka_unit_test(test_keys_stale_keys_serve_while_the_issuer_is_down),
+		cmocka_unit_test(test_keys_stale_keys_keep_their_fetch_time),
+		cmocka_unit_test(test_keys_the_readers_jwks_stale_max_decides),
+		cmocka_unit_test(test_keys_cached_under_the_tls_trust_they_came_with),
 	};
 	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
 }
