@@ -105,8 +105,8 @@ put(struct oa_ctx *ctx, const char *ns, const char *key, const json_t *doc,
 	/* A cache that cannot be written costs speed, not correctness. */
 	if (entry == NULL)
 		oa_ctx_note(ctx, "cache not written: out of memory");
-	else if (oa_cache_put_object(ctx->cache, ns, entry_name, entry, &meta->entry, 0, false,
-				     &r) != OA_OK)
+	else if (oa_cache_put_object(ctx->cache, ns, entry_name, entry, &meta->entry,
+				     OA_MAX_DOC_ENTRIES, false, &r) != OA_OK)
 		oa_ctx_note(ctx, "cache not written: %s", r.reason);
 	json_decref(entry);
 }

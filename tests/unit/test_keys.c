@@ -10,11 +10,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +65,24 @@ teardown(void **state)
 	json_decref(jwks);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd);
+}
+
+/* How many files of the cache directory start with `prefix`. */
+static int
+files_named(const char *prefix)
+{
+	char path[160];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/cache", dir);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
 }
 
 /* How many connections the "issuer" received since the last call. */
@@ -280,6 +301,39 @@ test_keys_cached_under_the_tls_trust_they_came_with(void **state)
 	oa_jwks_clear(&set);
 }
 
+/* Storing a document tidies its namespace: a temporary file left by a
+ * writer killed two hours ago and a document past its stale limit go; the
+ * live ones stay. */
+static void
+test_keys_storing_sweeps_what_killed_writers_left(void **state)
+{
+	long long t = (long long)time(NULL);
+	struct timespec old[2] = { { .tv_sec = t - 7200 }, { .tv_sec = t - 7200 } };
+	char temp[256];
+	struct fixture f;
+	struct oa_jwks set;
+	char note[400];
+	int fd, before;
+
+	(void)state;
+	store_at(t);
+	before = files_named("jwks-");
+	snprintf(temp, sizeof(temp), "%s/cache/jwks.tmp.0123456789abcdef0123456789abcdef", dir);
+	fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(utimensat(AT_FDCWD, temp, old, 0), 0);
+	/* fetched long ago: past its stale limit (1 h) by the time it lands */
+	open_fixture(&f, t - 100000);
+	oa_doc_cache_store(&f.ctx, "jwks", "https://gone.example/jwks", jwks, 300);
+	oa_cache_close(&f.cache);
+	assert_int_equal(access(temp, F_OK), -1);
+	assert_int_equal(files_named("jwks-"), before);
+	assert_int_equal(keys_at(t + 1, "k1", &set, note, sizeof(note)), OA_OK);
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), 0);
+}
+
 /* A token naming a kid gets only that key imported, after the same checks
  * of the whole set. */
 static void
@@ -382,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_keys_stale_keys_keep_their_fetch_time),
 		cmocka_unit_test(test_keys_the_readers_jwks_stale_max_decides),
 		cmocka_unit_test(test_keys_cached_under_the_tls_trust_they_came_with),
+		cmocka_unit_test(test_keys_storing_sweeps_what_killed_writers_left),
 	};
 	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
 }
