@@ -39,8 +39,17 @@ verify_signature(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_result 
 		struct oa_jwks keys;
 
 		memset(&keys, 0, sizeof(keys));
-		if (oa_keys_for_token(ctx, jws, &keys, r) == OA_OK)
-			oa_jwks_verify(&keys, jws, r);
+		if (oa_keys_for_token(ctx, jws, &keys, r) == OA_OK &&
+		    oa_jwks_verify(&keys, jws, r) == OA_REJECTED && jws->kid == NULL) {
+			/* No kid to tell a rotated key from a forged signature. */
+			oa_jwks_clear(&keys);
+			if (oa_keys_refetched(ctx, &keys)) {
+				oa_result_init(r);
+				oa_jwks_verify(&keys, jws, r);
+			} else {
+				r->transient = true; /* the keys may yet change */
+			}
+		}
 		oa_jwks_clear(&keys);
 	}
 	return r->status;

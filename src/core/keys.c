@@ -36,6 +36,26 @@ parse_set(struct oa_ctx *ctx, const json_t *doc, struct oa_jwks *out,
 	return r->status;
 }
 
+/* The issuer's set fetched now, parsed whole and cached. */
+static enum oa_status
+fetch_set(struct oa_ctx *ctx, const char *url, struct oa_jwks *out,
+	  struct oa_result *r)
+{
+	json_t *fetched = NULL;
+	long max_age, status;
+
+	if (oa_fetch_json(ctx, url, "JWKS", &fetched, &max_age, &status, r) == OA_OK &&
+	    parse_set(ctx, fetched, out, r) == OA_OK) {
+		json_t *kept = oa_jwks_kept(fetched);
+
+		if (kept != NULL)
+			oa_doc_cache_store(ctx, JWKS_NS, url, kept, max_age);
+		json_decref(kept);
+	}
+	json_decref(fetched);
+	return r->status;
+}
+
 /* A fresh cached set answers unless the token names a kid it lacks and the
  * issuer was last asked at least jwks_refresh_min= ago (key rotation). */
 static bool
@@ -53,12 +73,11 @@ static enum oa_status
 remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	    struct oa_result *r)
 {
-	json_t *discovery_doc, *cached = NULL, *fetched = NULL;
+	json_t *discovery_doc, *cached = NULL;
 	struct oa_doc_meta meta;
 	struct oa_result attempt, reparse;
 	const char *url;
 	bool have_cached;
-	long max_age, status;
 
 	if (jwks_url(ctx, &discovery_doc, &url, r) != OA_OK) {
 		json_decref(discovery_doc);
@@ -77,15 +96,8 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	}
 
 	oa_result_init(&attempt);
-	if (oa_fetch_json(ctx, url, "JWKS", &fetched, &max_age, &status, &attempt) == OA_OK &&
-	    parse_set(ctx, fetched, out, &attempt) == OA_OK) {
-		json_t *kept = oa_jwks_kept(fetched);
-
-		if (kept != NULL)
-			oa_doc_cache_store(ctx, JWKS_NS, url, kept, max_age);
-		json_decref(kept);
+	if (fetch_set(ctx, url, out, &attempt) == OA_OK)
 		goto done;
-	}
 	oa_jwks_clear(out);
 	oa_result_init(&reparse);
 	if (have_cached && attempt.status != OA_INTERNAL &&
@@ -98,7 +110,6 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	oa_jwks_clear(out);
 	oa_fail(r, attempt.status, "%s", attempt.reason);
 done:
-	json_decref(fetched);
 	json_decref(cached);
 	json_decref(discovery_doc);
 	return r->status;
@@ -113,4 +124,39 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 	if (ctx->cfg->jwks_file != NULL)
 		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len, out, r);
 	return remote_keys(ctx, jws, out, r);
+}
+
+bool
+oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
+{
+	json_t *discovery_doc = NULL, *cached = NULL;
+	struct oa_doc_meta meta;
+	struct oa_result attempt;
+	const char *url;
+	bool refetched = false;
+
+	memset(out, 0, sizeof(*out));
+	oa_result_init(&attempt);
+	if (ctx->cfg->jwks_file != NULL ||
+	    jwks_url(ctx, &discovery_doc, &url, &attempt) != OA_OK) {
+		json_decref(discovery_doc);
+		return false;
+	}
+	if (oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta) &&
+	    ctx->now - meta.entry.stored_at < ctx->cfg->jwks_refresh_min_seconds)
+		goto done;
+	refetched = fetch_set(ctx, url, out, &attempt) == OA_OK;
+	if (refetched) {
+		oa_ctx_note(ctx, "keys fetched again for a token without kid");
+	} else {
+		oa_jwks_clear(out);
+		/* The failed attempt counts, so such tokens do not make every
+		 * login ask an issuer that is down. */
+		if (cached != NULL)
+			oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
+	}
+done:
+	json_decref(cached);
+	json_decref(discovery_doc);
+	return refetched;
 }

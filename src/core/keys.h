@@ -6,6 +6,8 @@
 #ifndef OA_KEYS_H
 #define OA_KEYS_H
 
+#include <stdbool.h>
+
 #include "context.h"
 #include "jwks.h"
 #include "jws.h"
@@ -14,5 +16,12 @@
 /* `out` is set (emptied first) whatever the outcome; oa_jwks_clear it. */
 enum oa_status oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 				 struct oa_jwks *out, struct oa_result *r);
+
+/* For a token without a kid that none of the keys verified: the issuer's
+ * keys fetched again, if it was last asked at least jwks_refresh_min= ago,
+ * which picks up a rotation the token does not name.  False, with `out`
+ * empty, when it may not be asked yet, with jwks_file=, or when the fetch
+ * fails.  oa_jwks_clear `out` either way. */
+bool oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out);
 
 #endif

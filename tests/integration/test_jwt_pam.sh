@@ -100,6 +100,31 @@ expect "the old key's tokens still log in while it is published" "$GRANTED" jwt 
 expect "other processes now find the new kid in the cache" "$GRANTED" jwt alice "$WORK/alice_rotated"
 check "without another fetch" test "$(stat_of jwks)" -eq $((j2 + 1))
 
+# A token without kid: a signature no cached key verifies may be a rotation
+# the token does not name, so the keys are fetched again, as for an
+# unknown kid at most once per jwks_refresh_min.
+curl -s -X POST "$FAULTS/__rotate?alg=RS256" >/dev/null
+mint "$WORK/alice_rotated_nokid" username=alice aud=db kid=omit
+j4=$(stat_of jwks)
+expect "no kid, a new key, within jwks_refresh_min of the last fetch: refused" "$DENIED" \
+	jwt alice "$WORK/alice_rotated_nokid"
+check "and the JWKS was not refetched" test "$(stat_of jwks)" = "$j4"
+sleep 1.2
+expect "after jwks_refresh_min the JWKS is fetched again and the token logs in" "$GRANTED" \
+	jwt_fast_refresh alice "$WORK/alice_rotated_nokid"
+check "the JWKS was fetched once more" test "$(stat_of jwks)" -eq $((j4 + 1))
+check_log "the log notes why" "note: keys fetched again for a token without kid"
+# Another token's signature: well-formed, and made by a published key.
+printf '%s' "$(cut -d. -f1,2 <"$WORK/alice_rotated_nokid").$(cut -d. -f3 <"$WORK/alice")" \
+	>"$WORK/alice_forged_nokid"
+sleep 1.2
+j5=$(stat_of jwks)
+expect "a forged signature without kid is refused after one more fetch" "$DENIED" \
+	jwt_fast_refresh alice "$WORK/alice_forged_nokid"
+check "(one fetch)" test "$(stat_of jwks)" -eq $((j5 + 1))
+expect "and at once again without a fetch" "$DENIED" jwt_fast_refresh alice "$WORK/alice_forged_nokid"
+check "(none)" test "$(stat_of jwks)" -eq $((j5 + 1))
+
 # --- other key sources ----------------------------------------------------------------
 d3=$(stat_of discovery)
 expect "jwks_uri= works without discovery" "$GRANTED" jwt_nocache_uri alice "$WORK/alice"

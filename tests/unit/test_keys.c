@@ -334,6 +334,41 @@ test_keys_storing_sweeps_what_killed_writers_left(void **state)
 	assert_int_equal(requests_attempted(), 0);
 }
 
+static bool
+refetched_at(long long now)
+{
+	struct fixture f;
+	struct oa_jwks set;
+	bool refetched;
+
+	open_fixture(&f, now);
+	refetched = oa_keys_refetched(&f.ctx, &set);
+	if (!refetched)
+		assert_int_equal(set.n, 0);
+	oa_jwks_clear(&set);
+	oa_cache_close(&f.cache);
+	return refetched;
+}
+
+/* A token without kid that no key verifies asks the issuer again, but no
+ * more often than an unknown kid does, failed attempts included. */
+static void
+test_keys_refetch_for_a_token_without_kid_is_paced(void **state)
+{
+	long long t = (long long)time(NULL);
+
+	(void)state;
+	store_at(t);
+	assert_false(refetched_at(t + 59));
+	assert_int_equal(requests_attempted(), 0);
+	assert_false(refetched_at(t + 60)); /* the issuer does not answer */
+	assert_int_equal(requests_attempted(), 1);
+	assert_false(refetched_at(t + 119));
+	assert_int_equal(requests_attempted(), 0);
+	assert_false(refetched_at(t + 120));
+	assert_int_equal(requests_attempted(), 1);
+}
+
 /* A token naming a kid gets only that key imported, after the same checks
  * of the whole set. */
 static void
@@ -437,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_keys_the_readers_jwks_stale_max_decides),
 		cmocka_unit_test(test_keys_cached_under_the_tls_trust_they_came_with),
 		cmocka_unit_test(test_keys_storing_sweeps_what_killed_writers_left),
+		cmocka_unit_test(test_keys_refetch_for_a_token_without_kid_is_paced),
 	};
 	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
 }
