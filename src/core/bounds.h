@@ -47,6 +47,12 @@
 /* hmac_secret_file= is read whole, up to this. */
 #define OA_MAX_HMAC_SECRET_BYTES 4096
 
+/* Keys in one JWK Set.  Issuers publish a handful (a current key, the
+ * next, the last); every login of a JWT reads the set and checks its kids
+ * for duplicates, so a set of tens of thousands would cost each login
+ * seconds of CPU that no timeout= bounds. */
+#define OA_MAX_JWKS_KEYS 256
+
 /* RSA keys from a JWKS.  Under 2048 bits is factorable by a determined
  * attacker (NIST SP 800-131A); over 16384 bits OpenSSL refuses to verify
  * anyway, and each verification would cost the host seconds.  OpenSSL also

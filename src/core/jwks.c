@@ -67,6 +67,9 @@ oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, struct oa_
 	if (!json_is_array(keys))
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has no \"keys\" array");
 	count = json_array_size(keys);
+	if (count > OA_MAX_JWKS_KEYS)
+		return oa_fail(r, OA_UNAVAILABLE, "JWKS has %zu keys, over the limit of %d: refused",
+			       count, OA_MAX_JWKS_KEYS);
 	for (size_t i = 0; i < count; i++)
 		if (kid_seen_before(keys, i))
 			return oa_fail(r, OA_UNAVAILABLE,

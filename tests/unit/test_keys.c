@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "doc_cache.h"
 #include "jose_builder.h"
 #include "keys.h"
@@ -402,6 +403,23 @@ test_keys_only_the_named_key_is_imported(void **state)
 	oa_jwks_clear(&out);
 	assert_int_equal(oa_jwks_from_json(dup, "k2", 2, &out, NULL, &r), OA_UNAVAILABLE);
 	assert_non_null(strstr(r.reason, "same kid"));
+	oa_jwks_clear(&out);
+	/* at the bound a set is read; one key more and it is refused whole */
+	json_decref(set);
+	set = json_pack("{s:[]}", "keys");
+	for (int i = 0; i < OA_MAX_JWKS_KEYS; i++) {
+		char kid[16];
+
+		snprintf(kid, sizeof(kid), "k%d", i);
+		json_array_append_new(json_object_get(set, "keys"), tb_public_jwk(a, kid, NULL));
+	}
+	oa_result_init(&r);
+	assert_int_equal(oa_jwks_from_json(set, "k7", 2, &out, NULL, &r), OA_OK);
+	assert_int_equal(out.n, 1);
+	oa_jwks_clear(&out);
+	json_array_append_new(json_object_get(set, "keys"), tb_public_jwk(a, "one-more", NULL));
+	assert_int_equal(oa_jwks_from_json(set, "k7", 2, &out, NULL, &r), OA_UNAVAILABLE);
+	assert_non_null(strstr(r.reason, "JWKS has 257 keys, over the limit of 256"));
 	oa_jwks_clear(&out);
 	json_decref(set);
 	json_decref(dup);
