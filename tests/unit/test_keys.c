@@ -155,69 +155,63 @@ store_at(long long now)
 	oa_cache_close(&f.cache);
 }
 
+/* Keys for a token naming `kid` at `now`: the outcome, how many keys, how
+ * many requests reached the issuer on the way, and (unless NULL) what the
+ * note or reason says. */
+static void
+expect_keys(long long now, const char *kid, enum oa_status status, size_t keys,
+	    int requests, const char *says)
+{
+	struct oa_jwks set;
+	char note[400];
+
+	assert_int_equal(keys_at(now, kid, &set, note, sizeof(note)), status);
+	assert_int_equal(set.n, keys);
+	oa_jwks_clear(&set);
+	assert_int_equal(requests_attempted(), requests);
+	if (says != NULL && strstr(note, says) == NULL)
+		fail_msg("at +%lld s the note is \"%s\", not \"%s\"", now - (long long)time(NULL),
+			 note, says);
+}
+
 static void
 test_keys_fresh_cache_answers_without_a_request(void **state)
 {
 	long long t = (long long)time(NULL);
-	struct oa_jwks set;
-	char note[400];
 
 	(void)state;
 	store_at(t);
-	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(set.n, 1);
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 0);
+	expect_keys(t + 10, "k1", OA_OK, 1, 0, NULL);
 	/* an unknown kid within jwks_refresh_min of the fetch: no refetch */
-	assert_int_equal(keys_at(t + 59, "k2", &set, note, sizeof(note)), OA_OK);
-	assert_false(oa_jwks_has_kid(&set, "k2", 2));
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 0);
+	expect_keys(t + 59, "k2", OA_OK, 0, 0, NULL);
 }
 
 static void
 test_keys_unknown_kid_refetches_after_refresh_min(void **state)
 {
 	long long t = (long long)time(NULL);
-	struct oa_jwks set;
-	char note[400];
 
 	(void)state;
 	store_at(t);
 	/* the issuer does not answer, so the cached set is served stale */
-	assert_int_equal(keys_at(t + 61, "k2", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 1);
-	assert_non_null(strstr(note, "using keys fetched 61 s ago"));
-	oa_jwks_clear(&set);
+	expect_keys(t + 61, "k2", OA_OK, 0, 1, "using keys fetched 61 s ago");
 	/* the failed attempt counts: the next unknown kid waits again */
-	assert_int_equal(keys_at(t + 90, "k2", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 0);
-	oa_jwks_clear(&set);
+	expect_keys(t + 90, "k2", OA_OK, 0, 0, NULL);
 }
 
 static void
 test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
 {
 	long long t = (long long)time(NULL);
-	struct oa_jwks set;
-	char note[400];
 
 	(void)state;
 	store_at(t);
 	/* past max-age (300 s): asks, gets no answer, serves the old keys */
-	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(set.n, 1);
-	assert_int_equal(requests_attempted(), 1);
-	oa_jwks_clear(&set);
+	expect_keys(t + 400, "k1", OA_OK, 1, 1, NULL);
 	/* and does not ask again within jwks_refresh_min */
-	assert_int_equal(keys_at(t + 430, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 0);
-	oa_jwks_clear(&set);
+	expect_keys(t + 430, "k1", OA_OK, 1, 0, NULL);
 	/* past jwks_stale_max (3600 s) nothing is served */
-	assert_int_equal(keys_at(t + 3601, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
-	assert_int_equal(set.n, 0);
-	assert_int_equal(requests_attempted(), 1);
-	assert_non_null(strstr(note, "did not answer"));
+	expect_keys(t + 3601, "k1", OA_UNAVAILABLE, 0, 1, "did not answer");
 }
 
 /* The failed attempts that keep stale keys in use do not make them look
@@ -226,20 +220,11 @@ static void
 test_keys_stale_keys_keep_their_fetch_time(void **state)
 {
 	long long t = (long long)time(NULL);
-	struct oa_jwks set;
-	char note[400];
 
 	(void)state;
 	store_at(t);
-	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_non_null(strstr(note, "using keys fetched 400 s ago"));
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 1);
-	assert_int_equal(keys_at(t + 470, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 1);
-	if (strstr(note, "using keys fetched 470 s ago") == NULL)
-		fail_msg("note: %s", note);
-	oa_jwks_clear(&set);
+	expect_keys(t + 400, "k1", OA_OK, 1, 1, "using keys fetched 400 s ago");
+	expect_keys(t + 470, "k1", OA_OK, 1, 1, "using keys fetched 470 s ago");
 }
 
 /* Services share a cache_dir: one that allows no stale keys is not served
@@ -248,27 +233,17 @@ static void
 test_keys_the_readers_jwks_stale_max_decides(void **state)
 {
 	long long t = (long long)time(NULL);
-	struct oa_jwks set;
-	char note[400];
 
 	(void)state;
 	store_at(t);
 	stale_max_arg = "jwks_stale_max=0";
 	/* still fresh (max-age 300): used whatever jwks_stale_max says */
-	assert_int_equal(keys_at(t + 299, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(set.n, 1);
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 0);
+	expect_keys(t + 299, "k1", OA_OK, 1, 0, NULL);
 	/* stale: the issuer is asked, does not answer, and nothing is served */
-	assert_int_equal(keys_at(t + 400, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
-	assert_int_equal(set.n, 0);
-	assert_int_equal(requests_attempted(), 1);
+	expect_keys(t + 400, "k1", OA_UNAVAILABLE, 0, 1, NULL);
 	stale_max_arg = "jwks_stale_max=3600";
 	/* the writer's own setting still serves them */
-	assert_int_equal(keys_at(t + 401, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(set.n, 1);
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 1);
+	expect_keys(t + 401, "k1", OA_OK, 1, 1, NULL);
 }
 
 /* Keys fetched with the system's CAs are not served to a configuration
@@ -278,8 +253,7 @@ test_keys_cached_under_the_tls_trust_they_came_with(void **state)
 {
 	long long t = (long long)time(NULL);
 	static char cafile_arg[160];
-	char ca[128], note[400];
-	struct oa_jwks set;
+	char ca[128];
 	FILE *f;
 
 	(void)state;
@@ -290,16 +264,11 @@ test_keys_cached_under_the_tls_trust_they_came_with(void **state)
 	snprintf(cafile_arg, sizeof(cafile_arg), "cafile=%s", ca);
 	store_at(t);
 	extra_arg = cafile_arg;
-	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_UNAVAILABLE);
-	assert_int_equal(requests_attempted(), 1);
+	expect_keys(t + 10, "k1", OA_UNAVAILABLE, 0, 1, NULL);
 	store_at(t);
-	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 0);
-	oa_jwks_clear(&set);
+	expect_keys(t + 10, "k1", OA_OK, 1, 0, NULL);
 	extra_arg = NULL;
-	assert_int_equal(keys_at(t + 10, "k1", &set, note, sizeof(note)), OA_OK);
-	assert_int_equal(requests_attempted(), 0);
-	oa_jwks_clear(&set);
+	expect_keys(t + 10, "k1", OA_OK, 1, 0, NULL);
 }
 
 /* Storing a document tidies its namespace: a temporary file left by a
@@ -312,8 +281,6 @@ test_keys_storing_sweeps_what_killed_writers_left(void **state)
 	struct timespec old[2] = { { .tv_sec = t - 7200 }, { .tv_sec = t - 7200 } };
 	char temp[256];
 	struct fixture f;
-	struct oa_jwks set;
-	char note[400];
 	int fd, before;
 
 	(void)state;
@@ -330,9 +297,7 @@ test_keys_storing_sweeps_what_killed_writers_left(void **state)
 	oa_cache_close(&f.cache);
 	assert_int_equal(access(temp, F_OK), -1);
 	assert_int_equal(files_named("jwks-"), before);
-	assert_int_equal(keys_at(t + 1, "k1", &set, note, sizeof(note)), OA_OK);
-	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), 0);
+	expect_keys(t + 1, "k1", OA_OK, 1, 0, NULL);
 }
 
 static bool
