@@ -90,11 +90,6 @@
 /* A namespace bounded by max_entries is swept on about one put in
  * max_entries/OA_CACHE_SWEEP_SHARE, down to all but that share of it. */
 #define OA_CACHE_SWEEP_SHARE 10
-/* Issuer documents kept in each of their namespaces (discovery, jwks): one
- * per issuer and TLS trust, so a few.  Under 2 * OA_CACHE_SWEEP_SHARE,
- * every put sweeps: they are written seldom, and a sweep is what removes
- * the temporary file of a writer killed mid-write. */
-#define OA_MAX_DOC_ENTRIES 16
 
 /* Authorization rules (policy.c): scope=, claim_equals=, claim_contains=,
  * claim_any_of=, claim_all_of=.  Each occurrence of an option is one rule. */

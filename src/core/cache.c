@@ -594,9 +594,10 @@ oa_cache_sweep_target(size_t max_entries)
 }
 
 /* Lists the namespace once: removes what is past its stale_until, then,
- * if more than oa_cache_sweep_target() remain, those that expire soonest.
- * Needs no entry opened: the time is the file's.  Backends sweeping at
- * once may remove a little more than needed, which costs a refetch. */
+ * with max_entries > 0 and more than oa_cache_sweep_target() remaining,
+ * those that expire soonest.  Needs no entry opened: the time is the
+ * file's.  Backends sweeping at once may remove a little more than
+ * needed, which costs a refetch. */
 static enum oa_status
 sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 {
@@ -636,6 +637,8 @@ sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 			remove_if_unchanged(dirfd, de->d_name, &st);
 			continue;
 		}
+		if (max_entries == 0)
+			continue;
 		if (n == cap) {
 			size_t new_cap = cap == 0 ? 16 : 2 * cap;
 			struct victim *grown = realloc(v, new_cap * sizeof(*v));
@@ -654,7 +657,7 @@ sweep(int dirfd, const char *ns, size_t max_entries, struct oa_result *r)
 		n++;
 	}
 	closedir(d);
-	if (n > target) {
+	if (max_entries > 0 && n > target) {
 		qsort(v, n, sizeof(*v), expires_first);
 		for (size_t i = 0; i < n - target; i++)
 			remove_if_unchanged(dirfd, v[i].name, &v[i].st);
@@ -740,4 +743,15 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 	if (max_entries > 0)
 		return maybe_sweep(c->dirfd, ns, max_entries, r);
 	return OA_OK;
+}
+
+enum oa_status
+oa_cache_tidy(struct oa_cache *c, const char *ns, struct oa_result *r)
+{
+	if (c->dirfd < 0)
+		return oa_fail(r, OA_INTERNAL, "cache used when not open");
+	if (!valid_namespace(ns))
+		return oa_fail(r, OA_INTERNAL, "cache namespace must be 1 to %d of [a-z]",
+			       OA_MAX_CACHE_NAMESPACE_BYTES);
+	return sweep(c->dirfd, ns, 0, r);
 }

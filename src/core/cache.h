@@ -66,6 +66,12 @@ enum oa_status oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 			    const struct oa_cache_meta *meta, size_t max_entries,
 			    struct oa_result *r);
 
+/* Removes the namespace's entries past their stale_until and the
+ * temporary files of writers killed mid-write, and no live entry: for a
+ * namespace of few entries written seldom (issuer documents, the token
+ * tool's tokens), after a put. */
+enum oa_status oa_cache_tidy(struct oa_cache *c, const char *ns, struct oa_result *r);
+
 /* Whether the put that drew `random` sweeps: always when max_entries is
  * below 2 * OA_CACHE_SWEEP_SHARE, else with a chance of
  * OA_CACHE_SWEEP_SHARE / max_entries. */

@@ -105,9 +105,11 @@ put(struct oa_ctx *ctx, const char *ns, const char *key, const json_t *doc,
 	/* A cache that cannot be written costs speed, not correctness. */
 	if (entry == NULL)
 		oa_ctx_note(ctx, "cache not written: out of memory");
-	else if (oa_cache_put_object(ctx->cache, ns, entry_name, entry, &meta->entry,
-				     OA_MAX_DOC_ENTRIES, false, &r) != OA_OK)
+	else if (oa_cache_put_object(ctx->cache, ns, entry_name, entry, &meta->entry, 0, false,
+				     &r) != OA_OK)
 		oa_ctx_note(ctx, "cache not written: %s", r.reason);
+	else if (oa_cache_tidy(ctx->cache, ns, &r) != OA_OK)
+		oa_ctx_note(ctx, "cache not tidied: %s", r.reason);
 	json_decref(entry);
 }
 
@@ -123,9 +125,9 @@ oa_doc_cache_store(struct oa_ctx *ctx, const char *ns, const char *key,
 	meta.fresh_for = fresh;
 	meta.entry.stored_at = ctx->now;
 	meta.entry.fresh_until = ctx->now + fresh;
-	meta.entry.stale_until = ctx->now + ctx->cfg->jwks_stale_max_seconds;
-	if (meta.entry.stale_until < meta.entry.fresh_until)
-		meta.entry.stale_until = meta.entry.fresh_until;
+	/* Kept as long as any reader's jwks_stale_max= could use it; each
+	 * reader holds it to its own (still_usable). */
+	meta.entry.stale_until = ctx->now + OA_MAX_JWKS_STALE_MAX_SECONDS;
 	put(ctx, ns, key, doc, &meta);
 }
 

@@ -31,9 +31,9 @@ struct oa_doc_meta {
 bool oa_doc_cache_load(struct oa_ctx *ctx, const char *ns, const char *key,
 		       json_t **doc, struct oa_doc_meta *meta);
 
-/* Stores a freshly fetched document: fresh for its Cache-Control max-age
- * within OA_MIN/MAX_KEYS_FRESH_SECONDS, usable when stale until
- * jwks_stale_max= after now. */
+/* Stores a freshly fetched document, fresh for its Cache-Control max-age
+ * within OA_MIN/MAX_KEYS_FRESH_SECONDS, and removes the namespace's dead
+ * entries and abandoned temporary files (oa_cache_tidy). */
 void oa_doc_cache_store(struct oa_ctx *ctx, const char *ns, const char *key,
 			const json_t *doc, long max_age);
 

@@ -43,11 +43,16 @@ verify_signature(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_result 
 		    oa_jwks_verify(&keys, jws, r) == OA_REJECTED && jws->kid == NULL) {
 			/* No kid to tell a rotated key from a forged signature. */
 			oa_jwks_clear(&keys);
-			if (oa_keys_refetched(ctx, &keys)) {
+			switch (oa_keys_refetched(ctx, &keys)) {
+			case OA_REFETCHED:
 				oa_result_init(r);
 				oa_jwks_verify(&keys, jws, r);
-			} else {
+				break;
+			case OA_REFETCH_LATER:
 				r->transient = true; /* the keys may yet change */
+				break;
+			case OA_REFETCH_NEVER:
+				break;
 			}
 		}
 		oa_jwks_clear(&keys);

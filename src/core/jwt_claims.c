@@ -208,9 +208,18 @@ oa_claims_check_access_token(const json_t *claims, const char *what,
 	/* Ory Hydra's token_use; AWS Cognito says "access" in its tokens. */
 	static const char *const token_uses[] = { "access_token", "access", NULL };
 	/* Keycloak's typ claim for its other tokens (its access tokens say
-	 * "Bearer"). */
-	static const char *const other_typs[] = { "Refresh", "Offline", "ID", "Logout", NULL };
+	 * "Bearer", or "DPoP" when bound to a key). */
+	static const char *const other_typs[] = {
+		"Refresh", "Offline", "ID", "Logout", "DPoP", NULL,
+	};
 
+	/* RFC 7800 cnf: the token is bound to a key (DPoP, RFC 9449) or a
+	 * client certificate (RFC 8705) and is worth nothing without the
+	 * proof, which no password carries. */
+	if (json_object_get(claims, "cnf") != NULL)
+		return oa_fail(r, OA_REJECTED,
+			       "%s is bound to a key or certificate (cnf), whose proof a password "
+			       "cannot carry", what);
 	if (check_kind_member(claims, "token_type", token_types, NULL, what, r) == OA_OK &&
 	    check_kind_member(claims, "token_use", token_uses, NULL, what, r) == OA_OK)
 		check_kind_member(claims, "typ", NULL, other_typs, what, r);

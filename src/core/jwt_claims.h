@@ -40,11 +40,12 @@ enum oa_status oa_claims_check_audience(const struct oa_config *cfg,
 					const json_t *claims, bool required,
 					const char *what, struct oa_result *r);
 
-/* Refuses a token that says it is not an access token, whatever else it
- * proves: a refresh, ID or sender-constrained token is no password.
- * token_type (RFC 7662), when present, is Bearer or access_token;
- * token_use (Ory Hydra, AWS Cognito) access_token or access; typ
- * (Keycloak) not Refresh, Offline, ID or Logout.  Case is ignored. */
+/* Refuses a token that says it is not a bearer access token, whatever
+ * else it proves: a refresh, ID or sender-constrained token is no
+ * password.  No cnf (RFC 7800); token_type (RFC 7662), when present,
+ * Bearer or access_token; token_use (Ory Hydra, AWS Cognito) access_token
+ * or access; typ (Keycloak) not Refresh, Offline, ID, Logout or DPoP.
+ * Case is ignored. */
 enum oa_status oa_claims_check_access_token(const json_t *claims, const char *what,
 					    struct oa_result *r);
 

@@ -53,6 +53,7 @@ fetch_set(struct oa_ctx *ctx, const char *url, struct oa_jwks *out,
 		json_decref(kept);
 	}
 	json_decref(fetched);
+	ctx->jwks_fetch = r->status == OA_OK ? OA_JWKS_FETCHED : OA_JWKS_FETCH_FAILED;
 	return r->status;
 }
 
@@ -126,28 +127,31 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 	return remote_keys(ctx, jws, out, r);
 }
 
-bool
+enum oa_refetch
 oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
 {
 	json_t *discovery_doc = NULL, *cached = NULL;
 	struct oa_doc_meta meta;
 	struct oa_result attempt;
+	enum oa_refetch outcome = OA_REFETCH_LATER;
 	const char *url;
-	bool refetched = false;
 
 	memset(out, 0, sizeof(*out));
+	/* Keys from a file, or from the issuer during this very login, are
+	 * all there is: a refusal with them is final. */
+	if (ctx->cfg->jwks_file != NULL || ctx->jwks_fetch == OA_JWKS_FETCHED)
+		return OA_REFETCH_NEVER;
+	if (ctx->jwks_fetch == OA_JWKS_FETCH_FAILED)
+		return OA_REFETCH_LATER;
 	oa_result_init(&attempt);
-	if (ctx->cfg->jwks_file != NULL ||
-	    jwks_url(ctx, &discovery_doc, &url, &attempt) != OA_OK) {
-		json_decref(discovery_doc);
-		return false;
-	}
+	if (jwks_url(ctx, &discovery_doc, &url, &attempt) != OA_OK)
+		goto done;
 	if (oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta) &&
 	    ctx->now - meta.entry.stored_at < ctx->cfg->jwks_refresh_min_seconds)
 		goto done;
-	refetched = fetch_set(ctx, url, out, &attempt) == OA_OK;
-	if (refetched) {
+	if (fetch_set(ctx, url, out, &attempt) == OA_OK) {
 		oa_ctx_note(ctx, "keys fetched again for a token without kid");
+		outcome = OA_REFETCHED;
 	} else {
 		oa_jwks_clear(out);
 		/* The failed attempt counts, so such tokens do not make every
@@ -158,5 +162,5 @@ oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
 done:
 	json_decref(cached);
 	json_decref(discovery_doc);
-	return refetched;
+	return outcome;
 }

@@ -6,8 +6,6 @@
 #ifndef OA_KEYS_H
 #define OA_KEYS_H
 
-#include <stdbool.h>
-
 #include "context.h"
 #include "jwks.h"
 #include "jws.h"
@@ -17,11 +15,16 @@
 enum oa_status oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 				 struct oa_jwks *out, struct oa_result *r);
 
+enum oa_refetch {
+	OA_REFETCHED,      /* `out` holds the issuer's keys as of now */
+	OA_REFETCH_LATER,  /* not now (paced, or the issuer is not answering) */
+	OA_REFETCH_NEVER,  /* jwks_file=, or this login already fetched them */
+};
+
 /* For a token without a kid that none of the keys verified: the issuer's
  * keys fetched again, if it was last asked at least jwks_refresh_min= ago,
- * which picks up a rotation the token does not name.  False, with `out`
- * empty, when it may not be asked yet, with jwks_file=, or when the fetch
- * fails.  oa_jwks_clear `out` either way. */
-bool oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out);
+ * which picks up a rotation the token does not name.  `out` is empty but
+ * for OA_REFETCHED; oa_jwks_clear it either way. */
+enum oa_refetch oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out);
 
 #endif

@@ -122,7 +122,10 @@ j5=$(stat_of jwks)
 expect "a forged signature without kid is refused after one more fetch" "$DENIED" \
 	jwt_fast_refresh alice "$WORK/alice_forged_nokid"
 check "(one fetch)" test "$(stat_of jwks)" -eq $((j5 + 1))
-expect "and at once again without a fetch" "$DENIED" jwt_fast_refresh alice "$WORK/alice_forged_nokid"
+printf '%s' "$(cut -d. -f1,2 <"$WORK/alice_rotated_nokid").$(cut -d. -f3 <"$WORK/bob")" \
+	>"$WORK/alice_forged_nokid2"
+expect "another forged one at once: refused without a fetch (jwks_refresh_min)" "$DENIED" \
+	jwt alice "$WORK/alice_forged_nokid2"
 check "(none)" test "$(stat_of jwks)" -eq $((j5 + 1))
 
 # --- other key sources ----------------------------------------------------------------

@@ -658,6 +658,36 @@ test_cache_eviction_removes_soonest_expiring_and_spares_other_namespaces(void **
 	assert_int_equal(count_files(f->dir, "jwks-", NULL), 4 + 1);
 }
 
+/* Tidying takes only what is dead: expired entries and the temporary
+ * files of killed writers, however many live entries there are, and in
+ * its own namespace only. */
+static void
+test_cache_tidy_removes_the_dead_and_keeps_every_live_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec old[2] = { { .tv_sec = 1000 }, { .tv_sec = 1000 } };
+	time_t now = time(NULL);
+	char stale_temp[256], key[16];
+	struct oa_result r;
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(key, sizeof(key), "live%d", i);
+		assert_int_equal(put(f, "token", key, "v", 1, META(0, 0, now + 100 + i), 0), OA_OK);
+	}
+	assert_int_equal(put(f, "token", "dead", "v", 1, META(0, 0, now - 1), 0), OA_OK);
+	assert_int_equal(put(f, "jwks", "dead", "v", 1, META(0, 0, now - 1), 0), OA_OK);
+	sub_path(f, "token.tmp.0123456789abcdef0123456789abcdef", stale_temp, sizeof(stale_temp));
+	write_file(stale_temp, (const unsigned char *)"x", 1);
+	assert_int_equal(utimensat(AT_FDCWD, stale_temp, old, 0), 0);
+
+	oa_result_init(&r);
+	assert_int_equal(oa_cache_tidy(&f->cache, "token", &r), OA_OK);
+	assert_int_equal(count_files(f->dir, "token-", NULL), 40);
+	assert_false(exists(stale_temp));
+	assert_int_equal(count_files(f->dir, "jwks-", NULL), 1);
+	assert_int_equal(oa_cache_tidy(&f->cache, "JWKS", &r), OA_INTERNAL);
+}
+
 static void
 test_cache_entry_time_is_its_stale_until(void **state)
 {
@@ -948,6 +978,7 @@ main(void)
 		T(test_cache_open_with_create_makes_0700_dir),
 		T(test_cache_default_dir_is_from_passwd_not_home),
 		T(test_cache_eviction_removes_soonest_expiring_and_spares_other_namespaces),
+		T(test_cache_tidy_removes_the_dead_and_keeps_every_live_entry),
 		T(test_cache_entry_time_is_its_stale_until),
 		T(test_cache_sweep_removes_the_expired_even_under_the_bound),
 		T(test_cache_sweep_leaves_room_for_the_puts_until_the_next),

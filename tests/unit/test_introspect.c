@@ -93,6 +93,9 @@ test_introspect_judge_refuses_other_kinds_of_token(void **state)
 		{ "{\"active\":true,\"typ\":\"Offline\"}", "typ is \"Offline\"" },
 		{ "{\"active\":true,\"typ\":\"ID\"}", "typ is \"ID\"" },
 		{ "{\"active\":true,\"typ\":\"logout\"}", "typ is \"logout\"" },
+		{ "{\"active\":true,\"typ\":\"DPoP\"}", "typ is \"DPoP\"" },
+		{ "{\"active\":true,\"token_type\":\"Bearer\",\"cnf\":{\"x5t#S256\":\"bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2\"}}",
+		  "bound to a key or certificate (cnf)" },
 	};
 	static const char *const accepted[] = {
 		"{\"active\":true,\"token_type\":\"Bearer\"}",

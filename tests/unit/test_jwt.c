@@ -170,6 +170,21 @@ test_jwt_accepts_valid_tokens_of_each_algorithm(void **state)
 	expect_signed("ES256", ec, "{\"alg\":\"ES256\"}", payload(""), OA_OK, NULL);
 }
 
+/* A token without kid that the keys of jwks_file= do not verify: there is
+ * nothing to fetch again, so the refusal is final (remembered for
+ * negative_cache_ttl=), not one that may pass once the keys change. */
+static void
+test_jwt_kidless_refusal_with_a_key_file_is_final(void **state)
+{
+	char *token = tb_sign("RS256", rsa_other, NULL, 0, "{\"alg\":\"RS256\"}", payload(""));
+	struct oa_result r;
+
+	(void)state;
+	assert_int_equal(validate(token, &r), OA_REJECTED);
+	assert_false(r.transient);
+	free(token);
+}
+
 static void
 test_jwt_rejects_alg_none_in_any_spelling(void **state)
 {
@@ -441,6 +456,9 @@ test_jwt_other_kinds_of_token_are_refused(void **state)
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
 		      payload("\"token_use\":\"id\""), OA_REJECTED, "token_use is \"id\"");
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
+		      payload("\"cnf\":{\"jkt\":\"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}"),
+		      OA_REJECTED, "JWT is bound to a key or certificate (cnf)");
+	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
 		      payload("\"typ\":\"Bearer\""), OA_OK, NULL);
 	expect_signed("RS256", rsa, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}",
 		      payload("\"token_use\":\"access\""), OA_OK, NULL);
@@ -601,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_jwt_rejects_a_64_kib_token_before_any_crypto),
 		cmocka_unit_test(test_jwt_lifetime_claims_at_the_leeway_edges),
 		cmocka_unit_test(test_jwt_lifetime_claims_beyond_any_clock),
+		cmocka_unit_test(test_jwt_kidless_refusal_with_a_key_file_is_final),
 		cmocka_unit_test(test_jwt_other_kinds_of_token_are_refused),
 		cmocka_unit_test(test_jwt_issuer_must_match_exactly),
 		cmocka_unit_test(test_jwt_audience),

@@ -111,6 +111,17 @@ struct fixture {
 static const char *stale_max_arg = "jwks_stale_max=3600";
 static const char *extra_arg;
 
+/* Each test starts from these, whatever the one before left after a
+ * failed assertion. */
+static int
+default_arguments(void **state)
+{
+	(void)state;
+	stale_max_arg = "jwks_stale_max=3600";
+	extra_arg = NULL;
+	return 0;
+}
+
 static void
 open_fixture(struct fixture *f, long long now)
 {
@@ -211,7 +222,7 @@ test_keys_stale_keys_serve_while_the_issuer_is_down(void **state)
 	/* and does not ask again within jwks_refresh_min */
 	expect_keys(t + 430, "k1", OA_OK, 1, 0, NULL);
 	/* past jwks_stale_max (3600 s) nothing is served */
-	expect_keys(t + 3601, "k1", OA_UNAVAILABLE, 0, 1, "did not answer");
+	expect_keys(t + 3601, "k1", OA_UNAVAILABLE, 0, 1, "fetched 3601 s ago is past jwks_stale_max=3600");
 }
 
 /* The failed attempts that keep stale keys in use do not make them look
@@ -244,6 +255,11 @@ test_keys_the_readers_jwks_stale_max_decides(void **state)
 	stale_max_arg = "jwks_stale_max=3600";
 	/* the writer's own setting still serves them */
 	expect_keys(t + 401, "k1", OA_OK, 1, 1, NULL);
+	/* and a reader allowing more than the writer is served longer */
+	stale_max_arg = "jwks_stale_max=86400";
+	expect_keys(t + 7200, "k1", OA_OK, 1, 1, "using keys fetched 7200 s ago");
+	stale_max_arg = "jwks_stale_max=3600";
+	expect_keys(t + 7300, "k1", OA_UNAVAILABLE, 0, 1, NULL);
 }
 
 /* Keys fetched with the system's CAs are not served to a configuration
@@ -291,8 +307,8 @@ test_keys_storing_sweeps_what_killed_writers_left(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(utimensat(AT_FDCWD, temp, old, 0), 0);
-	/* fetched long ago: past its stale limit (1 h) by the time it lands */
-	open_fixture(&f, t - 100000);
+	/* fetched 8 days ago: past any reader's jwks_stale_max= (at most 7) */
+	open_fixture(&f, t - 8 * 86400);
 	oa_doc_cache_store(&f.ctx, "jwks", "https://gone.example/jwks", jwks, 300);
 	oa_cache_close(&f.cache);
 	assert_int_equal(access(temp, F_OK), -1);
@@ -300,24 +316,40 @@ test_keys_storing_sweeps_what_killed_writers_left(void **state)
 	expect_keys(t + 1, "k1", OA_OK, 1, 0, NULL);
 }
 
-static bool
-refetched_at(long long now)
+/* oa_keys_refetched in a login of its own at `now`, after a look at the
+ * keys the token would have had first when `looked_first`; without the
+ * on-disk cache unless `with_cache`. */
+static enum oa_refetch
+refetched_at(long long now, bool looked_first, bool with_cache)
 {
 	struct fixture f;
 	struct oa_jwks set;
-	bool refetched;
+	enum oa_refetch outcome;
 
 	open_fixture(&f, now);
-	refetched = oa_keys_refetched(&f.ctx, &set);
-	if (!refetched)
+	if (!with_cache)
+		f.ctx.cache = NULL;
+	if (looked_first) {
+		struct oa_jws jws;
+		struct oa_result r;
+
+		memset(&jws, 0, sizeof(jws));
+		jws.alg = OA_ALG_ES256;
+		oa_result_init(&r);
+		oa_keys_for_token(&f.ctx, &jws, &set, &r);
+		oa_jwks_clear(&set);
+	}
+	outcome = oa_keys_refetched(&f.ctx, &set);
+	if (outcome != OA_REFETCHED)
 		assert_int_equal(set.n, 0);
 	oa_jwks_clear(&set);
 	oa_cache_close(&f.cache);
-	return refetched;
+	return outcome;
 }
 
 /* A token without kid that no key verifies asks the issuer again, but no
- * more often than an unknown kid does, failed attempts included. */
+ * more often than an unknown kid does, failed attempts included, and not
+ * twice in one login. */
 static void
 test_keys_refetch_for_a_token_without_kid_is_paced(void **state)
 {
@@ -325,13 +357,16 @@ test_keys_refetch_for_a_token_without_kid_is_paced(void **state)
 
 	(void)state;
 	store_at(t);
-	assert_false(refetched_at(t + 59));
+	assert_int_equal(refetched_at(t + 59, false, true), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 0);
-	assert_false(refetched_at(t + 60)); /* the issuer does not answer */
+	/* the issuer does not answer */
+	assert_int_equal(refetched_at(t + 60, false, true), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 1);
-	assert_false(refetched_at(t + 119));
+	assert_int_equal(refetched_at(t + 119, false, true), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 0);
-	assert_false(refetched_at(t + 120));
+	/* no cache to pace it: the first look asked (and failed), so the
+	 * same login does not ask again */
+	assert_int_equal(refetched_at(t + 120, true, false), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 1);
 }
 
@@ -446,16 +481,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys_only_the_named_key_is_imported),
-		cmocka_unit_test(test_keys_kept_set_drops_only_unread_members),
-		cmocka_unit_test(test_keys_fresh_cache_answers_without_a_request),
-		cmocka_unit_test(test_keys_unknown_kid_refetches_after_refresh_min),
-		cmocka_unit_test(test_keys_stale_keys_serve_while_the_issuer_is_down),
-		cmocka_unit_test(test_keys_stale_keys_keep_their_fetch_time),
-		cmocka_unit_test(test_keys_the_readers_jwks_stale_max_decides),
-		cmocka_unit_test(test_keys_cached_under_the_tls_trust_they_came_with),
-		cmocka_unit_test(test_keys_storing_sweeps_what_killed_writers_left),
-		cmocka_unit_test(test_keys_refetch_for_a_token_without_kid_is_paced),
+		cmocka_unit_test_setup(test_keys_only_the_named_key_is_imported, default_arguments),
+		cmocka_unit_test_setup(test_keys_kept_set_drops_only_unread_members, default_arguments),
+		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
+		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
+		cmocka_unit_test_setup(test_keys_stale_keys_serve_while_the_issuer_is_down, default_arguments),
+		cmocka_unit_test_setup(test_keys_stale_keys_keep_their_fetch_time, default_arguments),
+		cmocka_unit_test_setup(test_keys_the_readers_jwks_stale_max_decides, default_arguments),
+		cmocka_unit_test_setup(test_keys_cached_under_the_tls_trust_they_came_with, default_arguments),
+		cmocka_unit_test_setup(test_keys_storing_sweeps_what_killed_writers_left, default_arguments),
+		cmocka_unit_test_setup(test_keys_refetch_for_a_token_without_kid_is_paced, default_arguments),
 	};
 	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
 }
