@@ -36,9 +36,16 @@ write_body(char *data, size_t size, size_t nmemb, void *userdata)
 			want *= 2;
 		if (want > sink->cap + 1)
 			want = sink->cap + 1;
-		p = realloc(resp->body, want);
+		/* Not realloc: the old block may hold a token (a token
+		 * endpoint's answer) and is wiped before it is freed. */
+		p = malloc(want);
 		if (p == NULL)
 			return 0;
+		if (resp->body != NULL) {
+			memcpy(p, resp->body, resp->body_len);
+			explicit_bzero(resp->body, sink->alloc);
+			free(resp->body);
+		}
 		resp->body = p;
 		sink->alloc = want;
 	}
@@ -266,6 +273,8 @@ void
 oa_http_response_free(struct oa_http_response *resp)
 {
 	free(resp->content_type);
+	if (resp->body != NULL)
+		explicit_bzero(resp->body, resp->body_len);
 	free(resp->body);
 	memset(resp, 0, sizeof(*resp));
 }

@@ -112,6 +112,9 @@ pt_device_code_from_response(const struct oa_http_response *resp, struct pt_devi
 void
 pt_device_code_free(struct pt_device_code *dc)
 {
+	/* The device_code is what polls for the token: as secret as one. */
+	if (dc->doc != NULL)
+		pt_json_wipe_strings(dc->doc);
 	json_decref(dc->doc);
 	memset(dc, 0, sizeof(*dc));
 }

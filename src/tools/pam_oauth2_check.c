@@ -4,11 +4,13 @@
  * never from argv: command lines end up in shell history and ps. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +29,8 @@
  * space around it, so an oversize token is refused by the module's own
  * intake check rather than cut here. */
 #define TOKEN_READ_BYTES (OA_MAX_TOKEN_BYTES_CEILING + 4096)
+/* Linux's N_TTY keeps 4095 bytes of a line in canonical mode. */
+#define TERMINAL_LINE_BYTES 4095
 
 struct options {
 	const char *user;
@@ -151,13 +155,49 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The terminal as it was before echo went off, for a signal that ends the
+ * tool while the token is being typed. */
+static struct termios terminal_saved;
+
+static void
+restore_terminal_and_die(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_fatal_signals(void (*handler)(int))
+{
+	signal(SIGINT, handler);
+	signal(SIGTERM, handler);
+	signal(SIGHUP, handler);
+	signal(SIGQUIT, handler);
+}
+
+/* A terminal in canonical mode keeps at most 4095 bytes of a line and
+ * drops the rest: a line that long was most likely cut. */
+static bool
+has_a_full_terminal_line(const char *buf, size_t len)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		run = buf[i] == '\n' ? 0 : run + 1;
+		if (run >= TERMINAL_LINE_BYTES)
+			return true;
+	}
+	return false;
+}
+
 /* Reads the whole token input.  From a terminal, echo is off so the token
  * is not left on the screen. */
 static char *
 read_token(const char *file, size_t *len)
 {
 	FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
-	struct termios saved, quiet;
+	struct termios quiet;
 	bool echo_off = false;
 	char *buf;
 
@@ -166,9 +206,10 @@ read_token(const char *file, size_t *len)
 		fprintf(stderr, "pam_oauth2_check: cannot read %s: %s\n", file, strerror(errno));
 		return NULL;
 	}
-	if (in == stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
-		quiet = saved;
+	if (in == stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &terminal_saved) == 0) {
+		quiet = terminal_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		on_fatal_signals(restore_terminal_and_die);
 		echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		fprintf(stderr, "token (end with Ctrl-D): ");
 	}
@@ -184,8 +225,18 @@ read_token(const char *file, size_t *len)
 		}
 	}
 	if (echo_off) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal_saved);
+		on_fatal_signals(SIG_DFL);
 		fprintf(stderr, "\n");
+	}
+	if (buf != NULL && in == stdin && isatty(STDIN_FILENO) &&
+	    has_a_full_terminal_line(buf, *len)) {
+		fprintf(stderr, "pam_oauth2_check: a terminal passes at most %d bytes of a line, "
+				"so a longer token arrives cut: give it with --token-file FILE "
+				"or through a pipe\n", TERMINAL_LINE_BYTES);
+		explicit_bzero(buf, TOKEN_READ_BYTES + 1);
+		free(buf);
+		buf = NULL;
 	}
 	if (in != stdin)
 		fclose(in);
@@ -253,8 +304,10 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	token = read_token(o->token_file, &len);
 	if (token == NULL)
 		return EXIT_USAGE;
-	if (len == 0 || memchr(token, '\0', len) != NULL) {
-		fprintf(stderr, "pam_oauth2_check: %s\n", len == 0 ?
+	/* Blank is no token too: `echo "$UNSET" | pam_oauth2_check` is a
+	 * mistake in the invocation, not a token the issuer refused. */
+	if (strspn(token, " \t\r\n") == len || memchr(token, '\0', len) != NULL) {
+		fprintf(stderr, "pam_oauth2_check: %s\n", strspn(token, " \t\r\n") == len ?
 			"no token: give it on standard input or with --token-file FILE" :
 			"the token input holds a NUL byte; PAM would see only what comes before it");
 		explicit_bzero(token, len);
@@ -276,8 +329,11 @@ main(int argc, char **argv)
 	struct oa_pamd_entry entry;
 	struct oa_result r;
 	char from[4200];
-	int rc = parse_options(argc, argv, &o);
+	int rc;
 
+	/* The token passes through this process: no core file of it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
 	if (o.service == NULL)

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "context.h"
@@ -124,6 +126,12 @@ client_credentials(struct oa_ctx *ctx, const char *token_url, const struct pt_cl
 	return r->status;
 }
 
+static void
+say_waiting(void)
+{
+	say("another run is getting a token for the same sign-in; waiting for it");
+}
+
 static enum oa_status
 get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client *client,
 	  const char *key, struct pt_token *out, struct oa_result *r)
@@ -132,11 +140,24 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 	struct endpoints ep = { 0 };
 	struct pt_token cached = { 0 };
 	bool have_cached = ctx->cache != NULL && pt_store_load(ctx->cache, key, ctx->now, &cached);
+	int lock = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (have_cached && cached.expires_at - o->min_validity_seconds > ctx->now) {
 		*out = cached;
 		return OA_OK;
+	}
+	if (ctx->cache != NULL) {
+		lock = pt_store_lock(ctx->cache, say_waiting);
+		/* The run that held the lock may have left what we need. */
+		pt_token_free(&cached);
+		ctx->now = (long long)time(NULL);
+		have_cached = pt_store_load(ctx->cache, key, ctx->now, &cached);
+		if (have_cached && cached.expires_at - o->min_validity_seconds > ctx->now) {
+			*out = cached;
+			memset(&cached, 0, sizeof(cached));
+			goto done;
+		}
 	}
 	if (discover(ctx, !o->client_credentials, &ep, r) != OA_OK)
 		goto done;
@@ -167,6 +188,7 @@ got:
 	if (ctx->cache != NULL)
 		pt_store_save(ctx->cache, key, out, ctx->now);
 done:
+	pt_store_unlock(lock);
 	pt_token_free(&cached);
 	json_decref(ep.doc);
 	return r->status;
@@ -208,6 +230,10 @@ main(int argc, char **argv)
 	char key[KEY_BYTES], dir[OA_MAX_PATH_BYTES + 1];
 	int rc;
 
+	/* Tokens, refresh tokens and the client secret pass through this
+	 * process: no core file of them.  psql, run after exec, is dumpable
+	 * again as usual. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	switch (pt_options_parse(argc, argv, &o)) {
 	case PT_PARSE_EXIT_OK: return PT_EXIT_OK;
 	case PT_PARSE_USAGE: return PT_EXIT_USAGE;

@@ -1,17 +1,22 @@
 #include "token_store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache_json.h"
 
 #define STORE_NS "token"
+/* Not an entry's name (those are "token-" and a digest), so the cache's
+ * checks and sweeps leave it alone. */
+#define LOCK_NAME "token.lock"
 #define DIR_NAME "pg_oauth2_token"
 /* How long an entry with a refresh token is kept past its access token:
  * issuers do not say when a refresh token expires, and one that has is
@@ -111,19 +116,30 @@ put(struct oa_cache *c, const char *key, json_t *root, long long now,
 	struct oa_result r;
 
 	oa_result_init(&r);
+	/* Tidied after each put: entries past their time still hold refresh
+	 * tokens, and a changed --scope or --resource never reads its old
+	 * entry again. */
 	if (oa_cache_put_object(c, STORE_NS, key, root, &meta, 0, true, &r) != OA_OK)
 		fprintf(stderr, "pg_oauth2_token: warning: token not cached: %s\n", r.reason);
+	else if (oa_cache_tidy(c, STORE_NS, &r) != OA_OK)
+		fprintf(stderr, "pg_oauth2_token: warning: token cache not tidied: %s\n", r.reason);
 }
 
 void
 pt_store_save(struct oa_cache *c, const char *key, const struct pt_token *t, long long now)
 {
+	/* An access token of unknown life is never handed out again, but a
+	 * new refresh token must replace the one just spent: an issuer that
+	 * rotates them takes the old one coming back for theft. */
+	long long expires_at = t->expires_at > 0 ? t->expires_at : now;
 	json_t *root;
 
-	if (t->expires_at <= 0)
+	if (t->expires_at <= 0 && t->refresh_token == NULL) {
+		pt_store_forget(c, key, now);
 		return;
+	}
 	root = json_pack("{s:s, s:I}", "access_token", t->access_token,
-			 "expires_at", (json_int_t)t->expires_at);
+			 "expires_at", (json_int_t)expires_at);
 	if (root != NULL && t->refresh_token != NULL &&
 	    json_object_set_new(root, "refresh_token", json_string(t->refresh_token)) != 0) {
 		pt_json_wipe_strings(root);
@@ -134,8 +150,8 @@ pt_store_save(struct oa_cache *c, const char *key, const struct pt_token *t, lon
 		fprintf(stderr, "pg_oauth2_token: warning: token not cached: out of memory\n");
 		return;
 	}
-	put(c, key, root, now, t->expires_at,
-	    t->refresh_token != NULL ? now + REFRESH_KEEP_SECONDS : t->expires_at);
+	put(c, key, root, now, expires_at,
+	    t->refresh_token != NULL ? now + REFRESH_KEEP_SECONDS : expires_at);
 	pt_json_wipe_strings(root);
 	json_decref(root);
 }
@@ -149,4 +165,32 @@ pt_store_forget(struct oa_cache *c, const char *key, long long now)
 	if (root != NULL)
 		put(c, key, root, now, now, now);
 	json_decref(root);
+}
+
+int
+pt_store_lock(struct oa_cache *c, void (*waiting)(void))
+{
+	int fd = openat(c->dirfd, LOCK_NAME,
+			O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK && waiting != NULL)
+		waiting();
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void
+pt_store_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
 }

@@ -25,14 +25,24 @@ enum oa_status pt_store_open(const char *dir, struct oa_cache *c, struct oa_resu
 bool pt_store_load(struct oa_cache *c, const char *key, long long now,
 		   struct pt_token *out);
 
-/* Replaces the entry under `key`.  A token with no expiry is not kept: we
- * could never tell when it stops working.  Failures are reported on stderr
- * and otherwise ignored: the token in hand is still good. */
+/* Replaces the entry under `key`.  An access token with no expiry is not
+ * handed out again (we could never tell when it stops working), but its
+ * refresh token is kept for the next run.  Failures are reported on
+ * stderr and otherwise ignored: the token in hand is still good. */
 void pt_store_save(struct oa_cache *c, const char *key, const struct pt_token *t,
 		   long long now);
 
 /* Removes nothing, but makes the entry unusable: a refresh token the
  * issuer refused is not to be tried again. */
 void pt_store_forget(struct oa_cache *c, const char *key, long long now);
+
+/* Runs that would ask the issuer for a token take turns: each refresh
+ * spends the refresh token the others would send too, and issuers that
+ * rotate them revoke the sign-in when a spent one comes back.  Blocks
+ * until the lock is ours, calling `waiting` (may be NULL) first if another
+ * run holds it.  The descriptor for pt_store_unlock, or -1 when no lock
+ * could be had (the run then goes on without). */
+int pt_store_lock(struct oa_cache *c, void (*waiting)(void));
+void pt_store_unlock(int fd);
 
 #endif

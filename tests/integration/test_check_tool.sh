@@ -192,6 +192,24 @@ run_check --help
 expect_check "--help: exit 0 with usage" 0 "usage: pam_oauth2_check --user NAME"
 run_check --user alice $JWT </dev/null
 expect_check "no token (empty standard input): exit 2" 2 "no token"
+run_check --user alice $JWT <<<" "
+expect_check "a blank line, as echo \"\$UNSET\" sends: no token, exit 2" 2 "no token"
+
+# From a terminal (a pty made by script(1), typing after the prompt, then
+# Ctrl-D): a token typed whole is checked; a line of 5000 bytes, which the
+# terminal cuts at 4095, is refused as cut rather than checked.
+at_terminal() {
+	OUT=$( (sleep 0.5; printf '%s\n' "$1"; sleep 0.3; printf '\004') |
+		timeout 20 script -qec "$PAM_OAUTH2_CHECK --user alice $JWT" /dev/null 2>&1)
+	RC=$?
+	printf '%s\n' "$OUT" >>"$ALL_OUTPUT"
+}
+at_terminal "$(cat "$WORK/alice")"
+expect_check "a token typed at a terminal: checked, exit 0" 0 "token (end with Ctrl-D)" \
+	"verdict: accepted"
+at_terminal "$(head -c 3750 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+expect_check "a 5000-byte line at a terminal: refused as cut, exit 2" 2 \
+	"a terminal passes at most 4095 bytes of a line"
 run_check --user alice --token-file "$WORK/nonexistent" $JWT
 expect_check "an unreadable token file: exit 2" 2 "cannot read $WORK/nonexistent"
 run_check --user alice --token "$(cat "$WORK/alice")" $JWT

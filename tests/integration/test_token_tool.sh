@@ -125,6 +125,12 @@ check "an issuer whose metadata names another issuer: exit 1" rc_is 1
 check "... saying the metadata was discarded" grep -q 'names another issuer: discarded' "$ERR"
 
 # --- device authorization grant ------------------------------------------------
+# A run killed while writing its entry, two hours ago, left a temporary file.
+mkdir -p -m 700 "$STORE"
+LEFT_BEHIND="$STORE/token.tmp.0123456789abcdef0123456789abcdef"
+printf 'x' >"$LEFT_BEHIND"
+chmod 600 "$LEFT_BEHIND"
+touch -d '2 hours ago' "$LEFT_BEHIND"
 p0=$(poll_count)
 device_run alice 0 -- --issuer "$ISS" --client-id pg-cli --scope "openid offline_access"
 check "device grant: approved in the browser" test "$APPROVED" -eq 0
@@ -138,6 +144,8 @@ check "device grant: the tool waited the interval before polling" \
 	eval '[ "$(poll_count)" -gt "$p0" ]'
 ALICE="$OUT"
 
+check "cache: saving a token removed the temporary file a killed run left" \
+	test ! -e "$LEFT_BEHIND"
 check "cache: directory mode 0700" test "$(stat -c %a "$STORE")" = 700
 check "cache: every entry mode 0600" test -z "$(find "$STORE" -type f ! -perm 600)"
 r0=$(requests)
@@ -213,6 +221,30 @@ check "refresh: the issuer takes it as bob's" test "$(userinfo_sub "$OUT")" = bo
 sleep 2.5
 tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
 check "refresh: an expired token is refreshed too" eval '[ "$RC" -eq 0 ] && [ "$(grants refresh_token)" -eq "$((f0 + 2))" ]'
+
+# Runs started together near expiry, as a script's would be. The issuer
+# rotates refresh tokens (a public client) and revokes the sign-in when a
+# spent one comes back, so the runs must take turns, each refreshing with
+# the token the one before left. Each run is cut at 60 s: a run that lost
+# its sign-in would wait on a device grant nobody approves.
+f2=$(grants refresh_token) d2=$(device_starts)
+pids=()
+for i in 1 2 3 4; do
+	timeout 60 "$PG_OAUTH2_TOKEN" --issuer "$ISS" --client-id pg-cli-short \
+		--scope "openid offline_access" >"$WORK/together.$i" 2>"$WORK/together.err.$i" &
+	pids+=($!)
+	TOKEN_FILES+=("$WORK/together.$i")
+	STDERR_FILES+=("$WORK/together.err.$i")
+done
+together_ok=0
+for pid in "${pids[@]}"; do wait "$pid" && together_ok=$((together_ok + 1)); done
+check "refresh, 4 runs at once: each gets a token, exit 0" test "$together_ok" -eq 4
+check "refresh, 4 runs at once: 4 refresh grants in turn, no device sign-in" \
+	eval '[ "$(grants refresh_token)" -eq "$((f2 + 4))" ] && [ "$(device_starts)" -eq "$d2" ]'
+tool --issuer "$ISS" --client-id pg-cli-short --scope "openid offline_access"
+check "refresh, 4 runs at once: the sign-in survives, the next run refreshes" \
+	eval '[ "$RC" -eq 0 ] && [ "$(grants refresh_token)" -eq "$((f2 + 5))" ] && [ "$(device_starts)" -eq "$d2" ]'
+check "refresh, 4 runs at once: the token is bob's" test "$(userinfo_sub "$OUT")" = bob
 
 # A token endpoint that fails (503 before the provider sees the request)
 # does not cost the refresh token: the run fails, the next one refreshes.
