@@ -12,6 +12,7 @@
  * nonsense; inside it, adding or subtracting the clock and the leeway
  * cannot overflow. */
 #define MAX_NUMERIC_DATE 9000000000000000LL
+#define NOT_A_DATE "is not a NumericDate (a number of seconds within 9e15 of 1970)"
 
 /* A NumericDate (RFC 7519 section 2): integer or fraction of seconds.
  * Fractions are rounded toward the stricter side by the callers' use of
@@ -49,7 +50,7 @@ oa_claims_check_lifetime(const struct oa_config *cfg, const json_t *claims,
 	if (v == NULL)
 		return oa_fail(r, OA_REJECTED, "%s has no exp claim", what);
 	if (!numeric_date(v, false, exp))
-		return oa_fail(r, OA_REJECTED, "%s exp is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
+		return oa_fail(r, OA_REJECTED, "%s exp " NOT_A_DATE, what);
 	if (now >= *exp + cfg->leeway_seconds)
 		return oa_fail(r, OA_REJECTED, "%s expired %lld s ago (leeway %ld s)", what,
 			       now - *exp, cfg->leeway_seconds);
@@ -57,7 +58,7 @@ not_before:
 	v = json_object_get(claims, "nbf");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "%s nbf is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
+			return oa_fail(r, OA_REJECTED, "%s nbf " NOT_A_DATE, what);
 		if (t > now + cfg->leeway_seconds)
 			return oa_fail(r, OA_REJECTED, "%s not valid for another %lld s (nbf, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);
@@ -65,7 +66,7 @@ not_before:
 	v = json_object_get(claims, "iat");
 	if (v != NULL) {
 		if (!numeric_date(v, true, &t))
-			return oa_fail(r, OA_REJECTED, "%s iat is not a NumericDate (a number of seconds within 9e15 of 1970)", what);
+			return oa_fail(r, OA_REJECTED, "%s iat " NOT_A_DATE, what);
 		if (t > now + cfg->leeway_seconds)
 			return oa_fail(r, OA_REJECTED, "%s issued %lld s in the future (iat, leeway %ld s)", what,
 				       t - now, cfg->leeway_seconds);
@@ -183,13 +184,15 @@ check_kind_member(const json_t *claims, const char *name,
 	const json_t *v = json_object_get(claims, name);
 	char shown[64];
 
-	if (v == NULL || (!json_is_string(v) && allowed == NULL))
+	if (v == NULL)
 		return OA_OK;
-	if (json_is_string(v) &&
-	    (allowed != NULL ? string_is_one_of(v, allowed) : !string_is_one_of(v, refused)))
-		return OA_OK;
+	/* Only a list of what is allowed makes any other value, a non-string
+	 * too, a refusal. */
 	if (!json_is_string(v))
-		return oa_fail(r, OA_REJECTED, "%s %s is not a string", what, name);
+		return allowed == NULL ? OA_OK :
+		       oa_fail(r, OA_REJECTED, "%s %s is not a string", what, name);
+	if (allowed != NULL ? string_is_one_of(v, allowed) : !string_is_one_of(v, refused))
+		return OA_OK;
 	oa_text_escape(json_string_value(v), json_string_length(v), shown, sizeof(shown));
 	return oa_fail(r, OA_REJECTED, "%s is not an access token: %s is \"%s\"", what, name,
 		       shown);

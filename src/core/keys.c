@@ -57,6 +57,14 @@ fetch_set(struct oa_ctx *ctx, const char *url, struct oa_jwks *out,
 	return r->status;
 }
 
+/* Whether the issuer was asked for its keys (answering or not) less than
+ * jwks_refresh_min= ago: then it is not asked again yet. */
+static bool
+asked_recently(const struct oa_ctx *ctx, const struct oa_doc_meta *meta)
+{
+	return ctx->now - meta->entry.stored_at < ctx->cfg->jwks_refresh_min_seconds;
+}
+
 /* A fresh cached set answers unless the token names a kid it lacks and the
  * issuer was last asked at least jwks_refresh_min= ago (key rotation). */
 static bool
@@ -67,7 +75,7 @@ cached_set_answers(struct oa_ctx *ctx, const struct oa_jws *jws,
 		return false;
 	if (jws->kid == NULL || oa_jwks_has_kid(set, jws->kid, jws->kid_len))
 		return true;
-	return ctx->now - meta->entry.stored_at < ctx->cfg->jwks_refresh_min_seconds;
+	return asked_recently(ctx, meta);
 }
 
 static enum oa_status
@@ -146,8 +154,7 @@ oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
 	oa_result_init(&attempt);
 	if (jwks_url(ctx, &discovery_doc, &url, &attempt) != OA_OK)
 		goto done;
-	if (oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta) &&
-	    ctx->now - meta.entry.stored_at < ctx->cfg->jwks_refresh_min_seconds)
+	if (oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta) && asked_recently(ctx, &meta))
 		goto done;
 	if (fetch_set(ctx, url, out, &attempt) == OA_OK) {
 		oa_ctx_note(ctx, "keys fetched again for a token without kid");

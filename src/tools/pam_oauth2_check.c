@@ -197,6 +197,7 @@ static char *
 read_token(const char *file, size_t *len)
 {
 	FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
+	bool at_terminal = in == stdin && isatty(STDIN_FILENO);
 	struct termios quiet;
 	bool echo_off = false;
 	char *buf;
@@ -206,7 +207,7 @@ read_token(const char *file, size_t *len)
 		fprintf(stderr, "pam_oauth2_check: cannot read %s: %s\n", file, strerror(errno));
 		return NULL;
 	}
-	if (in == stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &terminal_saved) == 0) {
+	if (at_terminal && tcgetattr(STDIN_FILENO, &terminal_saved) == 0) {
 		quiet = terminal_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		on_fatal_signals(restore_terminal_and_die);
@@ -229,8 +230,7 @@ read_token(const char *file, size_t *len)
 		on_fatal_signals(SIG_DFL);
 		fprintf(stderr, "\n");
 	}
-	if (buf != NULL && in == stdin && isatty(STDIN_FILENO) &&
-	    has_a_full_terminal_line(buf, *len)) {
+	if (buf != NULL && at_terminal && has_a_full_terminal_line(buf, *len)) {
 		fprintf(stderr, "pam_oauth2_check: a terminal passes at most %d bytes of a line, "
 				"so a longer token arrives cut: give it with --token-file FILE "
 				"or through a pipe\n", TERMINAL_LINE_BYTES);
@@ -291,6 +291,7 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	struct oa_result r;
 	char *token;
 	size_t len;
+	bool blank;
 	int rc;
 
 	oa_trace_init(&trace);
@@ -306,8 +307,9 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 		return EXIT_USAGE;
 	/* Blank is no token too: `echo "$UNSET" | pam_oauth2_check` is a
 	 * mistake in the invocation, not a token the issuer refused. */
-	if (strspn(token, " \t\r\n") == len || memchr(token, '\0', len) != NULL) {
-		fprintf(stderr, "pam_oauth2_check: %s\n", strspn(token, " \t\r\n") == len ?
+	blank = strspn(token, " \t\r\n") == len;
+	if (blank || memchr(token, '\0', len) != NULL) {
+		fprintf(stderr, "pam_oauth2_check: %s\n", blank ?
 			"no token: give it on standard input or with --token-file FILE" :
 			"the token input holds a NUL byte; PAM would see only what comes before it");
 		explicit_bzero(token, len);

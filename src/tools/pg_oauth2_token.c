@@ -132,6 +132,13 @@ say_waiting(void)
 	say("another run is getting a token for the same sign-in; waiting for it");
 }
 
+/* A cached token valid for at least --min-validity from now. */
+static bool
+usable_as_is(const struct pt_token *cached, const struct pt_options *o, long long now)
+{
+	return cached->expires_at - o->min_validity_seconds > now;
+}
+
 static enum oa_status
 get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client *client,
 	  const char *key, struct pt_token *out, struct oa_result *r)
@@ -143,7 +150,7 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 	int lock = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (have_cached && cached.expires_at - o->min_validity_seconds > ctx->now) {
+	if (have_cached && usable_as_is(&cached, o, ctx->now)) {
 		*out = cached;
 		return OA_OK;
 	}
@@ -153,7 +160,7 @@ get_token(struct oa_ctx *ctx, const struct pt_options *o, const struct pt_client
 		pt_token_free(&cached);
 		ctx->now = (long long)time(NULL);
 		have_cached = pt_store_load(ctx->cache, key, ctx->now, &cached);
-		if (have_cached && cached.expires_at - o->min_validity_seconds > ctx->now) {
+		if (have_cached && usable_as_is(&cached, o, ctx->now)) {
 			*out = cached;
 			memset(&cached, 0, sizeof(cached));
 			goto done;
