@@ -1,7 +1,7 @@
 /* Test support for the JOSE tests: keys made on the spot and exported as
  * public JWKs, signatures in JWS form made with OpenSSL directly (so the
  * verifier is never checked against itself), hex and base64url, and the
- * third-party vectors read in place from $OA_VECTORS_DIR. */
+ * third-party vectors read in place (see tk_vector_dir). */
 #ifndef OA_TESTKEYS_H
 #define OA_TESTKEYS_H
 
@@ -53,11 +53,21 @@ unsigned char *tk_sign_as(EVP_PKEY *pkey, enum oa_alg alg, int pss_salt_len,
 			  bool ecdsa_der, const void *msg, size_t msg_len,
 			  size_t *sig_len);
 
-/* $OA_VECTORS_DIR/relpath, without JSON duplicates; a missing variable or
- * file fails the test, since passing without the vectors proves nothing. */
-json_t *tk_load_vector(const char *relpath);
+/* The folder of one set of third-party vectors: $env_name when it is set
+ * (a checkout of the vectors elsewhere), else $OA_VECTORS_DIR/subdir
+ * (meson points OA_VECTORS_DIR at ../shared/vectors, beside the project);
+ * NULL when neither is set.  New string. */
+char *tk_vector_dir(const char *env_name, const char *subdir);
 
-/* The folder $OA_VECTORS_DIR/relpath, failing the test like above. */
-char *tk_vector_path(const char *relpath);
+/* Whether `dir` is a folder.  If not, prints the whole TAP output of a
+ * suite of `count` tests, each skipped with the reason and the variable
+ * that points at the vectors (a clone without them must not fail), and
+ * the caller returns 0 without running anything. */
+bool tk_vectors_present(const char *dir, const char *env_name, const char *what,
+			const char *const names[], size_t count);
+
+/* dir/relpath, without JSON duplicates; a file missing from a folder that
+ * is there fails the test. */
+json_t *tk_load_vector(const char *dir, const char *relpath);
 
 #endif
