@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # The documentation cannot drift from the code: every option of the
 # argument parser (src/core/config.c) and of the authorization rules
-# (src/core/policy.c) has an entry in man/pam_oauth2.8 and a row in README.md's
-# options table, neither documents an option the code does not have, and the
-# defaults they state are the code's.  Every long option of the tools
-# (pg_oauth2_token, pam_oauth2_check) is in its --help, its man page and its
-# README section.  The man pages render without a warning from groff or
-# man-db (lintian runs the latter on the package).
+# (src/core/policy.c) has an entry in man/pam_oauth2.8, the reference; it
+# documents no option the code does not have, and the defaults it states are
+# the code's.  Every long option of the tools (pg_oauth2_token,
+# pam_oauth2_check) is in its --help and its man page.  The man pages render
+# without a warning from groff or man-db (lintian runs the latter on the
+# package).
 set -u
 . "$(dirname "$0")/../integration/tap.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 page="$root/man/pam_oauth2.8"
-readme="$root/README.md"
 config="$root/src/core/config.c"
 policy="$root/src/core/policy.c"
 bounds="$root/src/core/bounds.h"
@@ -63,24 +62,14 @@ man_options=$(awk '
 	in_opts && tag { sub(/=.*/, "", $2); print $2; tag = 0; next }
 	in_opts && /^\.TP/ { tag = 1 }' "$page" | sort -u)
 
-# Rows of README's options table: | `leeway=SECONDS` | ...
-readme_options=$(awk '
-	/^### / { in_table = ($0 == "### Options") }
-	in_table && /^\| `/ { s = $0; sub(/^\| `/, "", s); sub(/[=`\\].*/, "", s); print s }' "$readme" |
-	sort -u)
-
 missing_man=$(comm -23 <(printf '%s\n' "$code_options") <(printf '%s\n' "$man_options"))
-missing_readme=$(comm -23 <(printf '%s\n' "$code_options") <(printf '%s\n' "$readme_options"))
 extra_man=$(comm -13 <(printf '%s\n' "$code_options") <(printf '%s\n' "$man_options"))
-extra_readme=$(comm -13 <(printf '%s\n' "$code_options") <(printf '%s\n' "$readme_options"))
 
 report() { # DESCRIPTION LIST
 	if [ -z "$2" ]; then ok "$1"; else not_ok "$1"; diag "$(echo $2)"; fi
 }
 report "every option of the code has an entry under OPTIONS in pam_oauth2.8" "$missing_man"
-report "every option of the code has a row in README's options table" "$missing_readme"
 report "pam_oauth2.8 documents no option the code lacks" "$extra_man"
-report "README's options table has no option the code lacks" "$extra_readme"
 
 # --- defaults --------------------------------------------------------------------
 # The code's defaults: option -> field (option table), field -> value (the
@@ -113,20 +102,16 @@ man_entry() {
 		}' "$page" | sed 's/\\f[BIRP]//g; s/\\-/-/g'
 }
 
-bad_man='' bad_readme=''
+bad_man=''
 while read -r opt value; do
 	man_entry "$opt" | grep -qE "Default: $value([^0-9A-Za-z_]|$)" || bad_man+=" $opt=$value"
-	row=$(grep -E "^\| \`$opt[=\`\\]" "$readme" | head -n 1)
-	col=$(printf '%s\n' "$row" | awk -F' \\| ' '{print $2}' | tr -d '`')
-	[ "$col" = "$value" ] || bad_readme+=" $opt=$value(README:${col:-none})"
 done <<<"$defaults"
 report "pam_oauth2.8 states the code's default of each option that has one" "$bad_man"
-report "README states the code's default of each option that has one" "$bad_readme"
 
 # --- the tools' command lines ------------------------------------------------------
-# Every long option of a tool's getopt table is in its --help text, has an
-# entry under OPTIONS in its man page and is named in its README section;
-# the page documents no option the tool lacks.
+# Every long option of a tool's getopt table is in its --help text and has
+# an entry under OPTIONS in its man page; the page documents no option the
+# tool lacks.
 tool_options() { # SOURCE: the long options of its getopt table
 	sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", \(no\|required\|optional\)_argument,.*/\1/p' "$1" | sort -u
 }
@@ -136,24 +121,18 @@ page_options() { # PAGE: the --options tagged under OPTIONS
 		in_opts && tag { if ($2 ~ /^\\-\\-/) { o = $2; gsub(/\\-/, "-", o); sub(/^--/, "", o); print o } tag = 0; next }
 		in_opts && /^\.TP/ { tag = 1 }' "$1" | sort -u
 }
-readme_section() { # TITLE: README's "## TITLE" section
-	awk -v t="## $1" '$0 == t { on = 1; next } on && /^## / { exit } on' "$readme"
-}
 for tool in pg_oauth2_token:src/tools/options.c pam_oauth2_check:src/tools/pam_oauth2_check.c; do
 	name=${tool%%:*} src="$root/${tool#*:}" tpage="$root/man/${tool%%:*}.1"
 	opts=$(tool_options "$src")
 	n=$(printf '%s\n' "$opts" | grep -c .)
 	check "$name: its getopt table was read ($n options)" test "$n" -ge 5
-	no_help='' no_page='' no_readme=''
+	no_help='' no_page=''
 	for o in $opts; do
 		grep -qE "\"[^\"]*--$o([^a-z-]|$)" "$src" || no_help+=" --$o"
 		page_options "$tpage" | grep -qx -- "$o" || no_page+=" --$o"
-		case $o in help | version) continue ;; esac
-		readme_section "$name" | grep -qE -- "--$o([^a-z-]|$)" || no_readme+=" --$o"
 	done
 	report "$name: every option is in its --help text" "$no_help"
 	report "$name: every option has an entry under OPTIONS in $name.1" "$no_page"
-	report "$name: every option is named in README's $name section" "$no_readme"
 	report "$name.1 documents no option the tool lacks" \
 		"$(comm -13 <(printf '%s\n' "$opts") <(page_options "$tpage"))"
 done
