@@ -165,7 +165,7 @@ install -d -m 700 -o postgres "$WORK/pgcache"
 # package put a pam_oauth2.so.
 pam_service "$svc" "auth    sufficient pam_oauth2.so userinfo=$USERINFO username_claim=preferred_username cache_dir=$WORK/pgcache
 account required   pam_oauth2.so"
-# The preload by its bare name, with its default module path, as the README
+# The preload by its bare name, with its default module path, as docs/postgresql.md
 # tells an administrator to set it up.
 PG_EXTRA_CONF="shared_preload_libraries = 'pam_oauth2_preload'"
 pg_start "host all all 127.0.0.1/32 pam pamservice=$svc"
