@@ -250,7 +250,8 @@ main(void)
 	};
 	const char *names[1 + FILE_COUNT] = { tests[0].name };
 	/* with WYCHEPROOF_DIR set, the listing test is left out (above) */
-	size_t first = getenv("WYCHEPROOF_DIR") != NULL ? 1 : 0;
+	const char *own_dir = getenv("WYCHEPROOF_DIR");
+	size_t first = own_dir != NULL && own_dir[0] != '\0' ? 1 : 0;
 	int failed;
 
 	/* one test per file, named after it */
