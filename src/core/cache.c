@@ -301,7 +301,7 @@ oa_cache_open(const char *dir, bool create, struct oa_cache *c,
 		close(fd);
 		return open_failed(dir, err, r);
 	}
-	if (oa_file_trust_stat("cache_dir", dir, &st, OA_FILE_OWN_DIR, r) != OA_OK) {
+	if (oa_file_trust_stat("cache directory", dir, &st, OA_FILE_OWN_DIR, r) != OA_OK) {
 		close(fd);
 		return r->status;
 	}
