@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "file_trust.h"
 #include "read_full.h"
 #include "sha256.h"
 
@@ -300,17 +301,9 @@ oa_cache_open(const char *dir, bool create, struct oa_cache *c,
 		close(fd);
 		return open_failed(dir, err, r);
 	}
-	if (st.st_uid != geteuid()) {
+	if (oa_file_trust_stat("cache directory", dir, &st, OA_FILE_OWN_DIR, r) != OA_OK) {
 		close(fd);
-		return oa_fail(r, OA_CONFIG,
-			       "cache directory %s is owned by uid %u; it must be owned by the effective uid %u",
-			       dir, (unsigned)st.st_uid, (unsigned)geteuid());
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG,
-			       "cache directory %s has mode %04o; it must not be group or world writable",
-			       dir, (unsigned)(st.st_mode & 07777));
+		return r->status;
 	}
 	c->dirfd = fd;
 	return OA_OK;

@@ -1,20 +1,17 @@
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "file_trust.h"
 #include "jwa.h"
-#include "secret_file.h"
 #include "sha256.h"
 
 enum option_kind {
 	OPT_URL,     /* checked by oa_url_check into url_offset */
 	OPT_NAME,    /* a claim name or similar printable word */
-	OPT_FILE,    /* a readable regular file */
-	OPT_SECRET,  /* a readable regular file no one else may read */
-	OPT_DIR,     /* a readable directory */
+	OPT_FILE,    /* a readable regular file we trust (file_trust.h) */
+	OPT_SECRET,  /* the same, and others may not read it */
+	OPT_DIR,     /* a readable directory we trust */
 	OPT_ABSPATH, /* an absolute path, checked when used */
 	OPT_SECONDS, /* whole seconds from min to max */
 	OPT_BYTES,   /* a size from min to max */
@@ -138,24 +135,14 @@ is_pin_list(const char *s)
 	}
 }
 
+/* Every file option, one rule (file_trust.h). */
 static enum oa_status
 check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 {
-	struct stat st;
-	bool want_dir = opt->kind == OPT_DIR;
+	enum oa_file_kind kind = opt->kind == OPT_DIR ? OA_FILE_DIR :
+				 opt->kind == OPT_SECRET ? OA_FILE_SECRET : OA_FILE_PLAIN;
 
-	if (*path == '\0' || strlen(path) > OA_MAX_PATH_BYTES)
-		return oa_fail(r, OA_CONFIG, "%s: empty or overlong path", opt->name);
-	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
-		return oa_fail(r, OA_CONFIG, "%s: cannot read %s: %s", opt->name, path,
-			       strerror(errno));
-	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-		return oa_fail(r, OA_CONFIG, "%s: %s is not a %s", opt->name, path,
-			       want_dir ? "directory" : "regular file");
-	if (opt->kind == OPT_SECRET && !oa_secret_mode_ok(st.st_mode, true))
-		return oa_fail(r, OA_CONFIG, "%s: %s has mode %04o: %s", opt->name, path,
-			       (unsigned)(st.st_mode & 07777), oa_secret_mode_rule(true));
-	return OA_OK;
+	return oa_file_trust_path(opt->name, path, kind, r);
 }
 
 static enum oa_status

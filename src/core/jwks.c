@@ -1,9 +1,13 @@
 #include "jwks.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bounds.h"
+#include "file_trust.h"
 #include "json_equals.h"
 #include "json_error.h"
 #include "signature.h"
@@ -103,9 +107,19 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 	json_error_t err;
 	json_t *doc;
 	char shown[96];
+	/* O_NONBLOCK: a FIFO in the file's place must not hang the login. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	memset(out, 0, sizeof(*out));
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (fd < 0)
+		return oa_fail(r, OA_CONFIG, "jwks_file: %s: %s", path, strerror(errno));
+	/* The file read, not the path checked with the arguments. */
+	if (oa_file_trust_fd("jwks_file", path, fd, OA_FILE_PLAIN, r) != OA_OK) {
+		close(fd);
+		return r->status;
+	}
+	doc = json_loadfd(fd, JSON_REJECT_DUPLICATES, &err);
+	close(fd);
 	if (doc == NULL) {
 		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);

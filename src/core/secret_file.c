@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_trust.h"
 #include "read_full.h"
 
 enum oa_status
 oa_secret_read(const char *path, const char *what, bool group_may_read,
 	       struct oa_secret *out, struct oa_result *r)
 {
-	struct stat st;
 	int err;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
@@ -21,15 +21,10 @@ oa_secret_read(const char *path, const char *what, bool group_may_read,
 		return oa_fail(r, OA_CONFIG, "%s %s: %s", what, path, strerror(errno));
 	/* The file read, not the path checked earlier: it may have been
 	 * replaced since. */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (oa_file_trust_fd(what, path, fd, group_may_read ? OA_FILE_SECRET : OA_FILE_PRIVATE,
+			     r) != OA_OK) {
 		close(fd);
-		return oa_fail(r, OA_CONFIG, "%s %s is not a regular file", what, path);
-	}
-	if (!oa_secret_mode_ok(st.st_mode, group_may_read)) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG, "%s %s has mode %04o: %s", what, path,
-			       (unsigned)(st.st_mode & 07777),
-			       oa_secret_mode_rule(group_may_read));
+		return r->status;
 	}
 	err = oa_read_full(fd, out->bytes, sizeof(out->bytes), &out->len);
 	close(fd);

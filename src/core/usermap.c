@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_trust.h"
 #include "read_full.h"
 #include "text.h"
 
@@ -82,21 +83,9 @@ read_map(const char *path, const char *shown, char **text, size_t *size,
 		return oa_fail(r, OA_CONFIG, "username_map %s: cannot stat: %s", shown,
 			       strerror(errno));
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (oa_file_trust_stat("username_map", shown, &st, OA_FILE_PLAIN, r) != OA_OK) {
 		close(fd);
-		return oa_fail(r, OA_CONFIG, "username_map %s: not a regular file", shown);
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG,
-			       "username_map %s: owned by uid %u; it must be owned by root or uid %u",
-			       shown, (unsigned)st.st_uid, (unsigned)geteuid());
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG,
-			       "username_map %s: mode %04o; it must not be group or world writable",
-			       shown, (unsigned)(st.st_mode & 07777));
+		return r->status;
 	}
 	if (st.st_size > OA_MAX_USERMAP_FILE_BYTES) {
 		close(fd);

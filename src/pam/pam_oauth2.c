@@ -72,19 +72,34 @@ parse_config(pam_handle_t *pamh, int argc, const char **argv,
 	return false;
 }
 
-static void
+/* Leaves the account phase its record.  Without one, acct_mgmt answers
+ * PAM_IGNORE, and a stack with another account module (pam_unix, often)
+ * would pass; so the login cannot succeed if this fails.  False, with the
+ * reason logged, when it did. */
+static bool
 remember_login(pam_handle_t *pamh, const char *user, long long exp, long leeway)
 {
 	size_t len = strlen(user);
 	struct login_record *rec = malloc(sizeof(*rec) + len + 1);
+	int rc;
 
-	if (rec == NULL)
-		return; /* the account phase will then refuse: fail closed */
+	if (rec == NULL) {
+		pam_syslog(pamh, LOG_CRIT,
+			   "auth refused: out of memory for the account phase's record of the login");
+		return false;
+	}
 	rec->exp = exp;
 	rec->leeway = leeway;
 	memcpy(rec->user, user, len + 1);
-	if (pam_set_data(pamh, LOGIN_DATA, rec, free_login_record) != PAM_SUCCESS)
+	rc = pam_set_data(pamh, LOGIN_DATA, rec, free_login_record);
+	if (rc != PAM_SUCCESS) {
 		free(rec);
+		pam_syslog(pamh, LOG_CRIT,
+			   "auth refused: cannot leave the account phase its record of the login (%s)",
+			   pam_strerror(pamh, rc));
+		return false;
+	}
+	return true;
 }
 
 /* The client's address (PostgreSQL sets it for TCP logins), or "-". */
@@ -111,7 +126,12 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 
 	(void)flags;
 	/* A failed attempt must not leave an earlier success for acct_mgmt. */
-	pam_set_data(pamh, LOGIN_DATA, NULL, NULL);
+	rc = pam_set_data(pamh, LOGIN_DATA, NULL, NULL);
+	if (rc != PAM_SUCCESS) {
+		pam_syslog(pamh, LOG_CRIT, "auth refused: cannot clear an earlier login's record (%s)",
+			   pam_strerror(pamh, rc));
+		return PAM_BUF_ERR;
+	}
 	if (!parse_config(pamh, argc, argv, &cfg))
 		return PAM_SERVICE_ERR;
 	rc = pam_get_user(pamh, &user, NULL);
@@ -136,6 +156,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (verdict.note[0] != '\0')
 		pam_syslog(pamh, cfg.debug ? LOG_DEBUG : LOG_INFO, "note: %s", verdict.note);
 	if (verdict.result.status == OA_OK) {
+		/* Before "granted" is logged: a login refused here is not one. */
+		if (!remember_login(pamh, user, verdict.exp, cfg.leeway_seconds))
+			return PAM_BUF_ERR;
 		if (cfg.allow_any_audience && strcmp(verdict.method, "jwt") == 0)
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
@@ -143,7 +166,6 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s",
 			   shown_user, shown_rhost, verdict.method, verdict.from_cache ? "+cache" : "",
 			   verdict.issuer, verdict.fingerprint);
-		remember_login(pamh, user, verdict.exp, cfg.leeway_seconds);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,

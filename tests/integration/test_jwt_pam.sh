@@ -164,6 +164,39 @@ mkdir -m 777 "$WORK/open_cache"
 service open_cache $COMMON cache_dir=$WORK/open_cache
 expect "a world-writable cache_dir is refused" "$CONFIG_ERROR" open_cache alice "$WORK/alice"
 check_log "the reason names the directory" "cache_dir:"
+# Every file option under one rule (man page, FILES): whoever can write or
+# replace a key file decides the login.
+printf '{"keys":[]}\n' >"$WORK/writable.json"
+chmod 664 "$WORK/writable.json"
+service writable_keys $COMMON cache=off "jwks_file=$WORK/writable.json"
+expect "a group-writable jwks_file= is a configuration error" "$CONFIG_ERROR" writable_keys alice "$WORK/alice"
+check_log "the reason gives the mode and the fix" \
+	"jwks_file: $WORK/writable.json has mode 0664: it must not be writable by group or others (chmod go-w $WORK/writable.json)"
+mkdir -m 777 "$WORK/open_keys"
+printf '{"keys":[]}\n' >"$WORK/open_keys/keys.json"
+service open_keys $COMMON cache=off "jwks_file=$WORK/open_keys/keys.json"
+expect "a jwks_file= in a directory others may write is a configuration error" "$CONFIG_ERROR" open_keys alice "$WORK/alice"
+check_log "the reason names the directory" "lies in $WORK/open_keys of mode 0777, whose other writers could replace it"
+printf 'a-shared-secret-of-32-bytes-long\n' >"$WORK/hmac.secret"
+chmod 600 "$WORK/hmac.secret"
+service relative_secret $COMMON cache=off hmac_secret_file=hmac.secret
+cd "$WORK" || bail "cannot cd to $WORK"
+expect "a relative hmac_secret_file= is a configuration error, even from its directory" "$CONFIG_ERROR" \
+	relative_secret alice "$WORK/alice"
+cd - >/dev/null || bail "cannot cd back"
+check_log "the reason says why" "hmac_secret_file: hmac.secret is not an absolute path"
+if [ "$(id -u)" -eq 0 ]; then
+	cp "$WORK/hmac.secret" "$WORK/theirs.secret"
+	chown 65534:65534 "$WORK/theirs.secret"
+	service theirs_secret $COMMON cache=off "hmac_secret_file=$WORK/theirs.secret"
+	expect "an hmac_secret_file= owned by another user is a configuration error" "$CONFIG_ERROR" \
+		theirs_secret alice "$WORK/alice"
+	check_log "the reason names the owner and the fix" \
+		"hmac_secret_file: $WORK/theirs.secret is owned by uid 65534: it must be owned by root or uid 0, the user the service runs as (chown root $WORK/theirs.secret)"
+else
+	skip "an hmac_secret_file= owned by another user (needs root to hand it over)"
+	skip "the reason names the owner and the fix"
+fi
 service no_aud "issuer=$ISSUER"
 expect "issuer= without audience= is a configuration error" "$CONFIG_ERROR" no_aud alice "$WORK/alice"
 check_log "the reason says what is missing" "JWT validation needs audience="

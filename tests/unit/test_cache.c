@@ -497,7 +497,7 @@ test_cache_open_refuses_group_or_world_writable_dir(void **state)
 		snprintf(dir, sizeof(dir), "%s/mode%04o", f->dir, (unsigned)modes[i]);
 		assert_int_equal(mkdir(dir, 0700), 0);
 		assert_int_equal(chmod(dir, modes[i]), 0);
-		expect_refused(dir, "group or world writable");
+		expect_refused(dir, "must not be writable by group or others");
 	}
 	/* Readable by others is allowed: entries hold no secrets. */
 	snprintf(dir, sizeof(dir), "%s/readable", f->dir);
