@@ -25,7 +25,7 @@ MODULE=$BUILD/src/pam_oauth2.so
 HARNESS=$BUILD/tests/harness/pam_harness
 
 ISSUER_DIR=$ROOT/tests/issuer
-. tests/integration/common.sh
+. tests/lib/common.sh
 start_issuer
 write_client_secret
 mkdir -p "$WORK/pam.d"

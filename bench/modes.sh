@@ -22,9 +22,9 @@ declare -A MODE_ARGS=(
 unset _ui _in _jwt _cache
 
 # mode_token MODE USER FILE: writes to FILE the password a login as USER
-# sends in MODE: a token of the test issuer (mint, tests/integration/
-# common.sh) of the kind the mode checks, or a placeholder for pam_permit
-# and pam_ask_permit, which never look at it.
+# sends in MODE: a token of the test issuer (mint, tests/lib/common.sh)
+# of the kind the mode checks, or a placeholder for pam_permit and
+# pam_ask_permit, which never look at it.
 mode_token() {
 	case $1 in
 	pam_permit | pam_ask_permit) printf 'unused' >"$3" ;;

@@ -2,11 +2,11 @@
 # root with ROOT and BUILD set: the test issuer, a syslog for the module to
 # talk to, the module staged as a package lays it out (MODULE), the
 # introspection client's secret readable by postgres, a cache directory
-# owned by postgres, and the helpers of tests/integration/ to run a
+# owned by postgres, and the helpers of tests/lib/ to run a
 # PostgreSQL cluster.  Needs root; sets PGBENCH, defines bench_pg_start.
 ISSUER_DIR=$ROOT/tests/issuer
-. tests/integration/common.sh
-. tests/integration/pgcluster.sh
+. tests/lib/common.sh
+. tests/lib/pgcluster.sh
 [ "$(id -u)" -eq 0 ] || bail "run as root (it writes /etc/pam.d and runs PostgreSQL as postgres)"
 PGBENCH=$PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || bail "pgbench not found in $PG_BINDIR"

@@ -7,7 +7,7 @@
 # "bench: N passed, N failed" (scripts/test.sh adds it to its totals).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-. tests/integration/tap.sh
+. tests/lib/tap.sh
 export BUILD_DIR=${BUILD_DIR:-build/release}
 out=$(mktemp -d /tmp/pam_oauth2_bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT

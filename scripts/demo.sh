@@ -14,8 +14,8 @@ meson setup build/demo >/dev/null 2>&1 || true
 ninja -C build/demo >/dev/null
 
 ISSUER_DIR=$ROOT/tests/issuer
-. tests/integration/common.sh
-. tests/integration/pgcluster.sh
+. tests/lib/common.sh
+. tests/lib/pgcluster.sh
 [ "$(id -u)" -eq 0 ] || bail "run the demo as root (it writes /etc/pam.d and runs PostgreSQL as postgres)"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets in fuzz/ (clang, ASan+UBSan) and runs each for
-# SECONDS_PER_TARGET (default 60) on a copy of its seed corpus, so nothing
-# the fuzzer finds is written into the repository.  A crash, a leak, a
-# timeout or a failed build fails the run; a crashing input is kept under
+# Builds the libFuzzer targets in tests/fuzz/ (clang, ASan+UBSan) and runs
+# each for SECONDS_PER_TARGET (default 60) on a copy of its seed corpus, so
+# nothing the fuzzer finds is written into the repository.  A crash, a leak,
+# a timeout or a failed build fails the run; a crashing input is kept under
 # build/fuzz-artifacts/.  Ends with "fuzz: N passed, N failed".
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]
 set -uo pipefail
@@ -37,11 +37,11 @@ mkdir -p "$artifacts"
 pass=0 fail=0
 for t in "${targets[@]}"; do
 	mkdir -p "$work/corpus/$t" "$work/tmp/$t"
-	cp fuzz/corpus/"$t"/* "$work/corpus/$t/" 2>/dev/null
+	cp tests/fuzz/corpus/"$t"/* "$work/corpus/$t/" 2>/dev/null
 	log="$work/$t.log"
 	# -timeout: an input taking 10 s would hold a login far past timeout=;
 	# -rss_limit_mb: the parsers cap what they allocate well below this.
-	TMPDIR="$work/tmp/$t" "$build/fuzz/fuzz_$t" "$work/corpus/$t" \
+	TMPDIR="$work/tmp/$t" "$build/tests/fuzz/fuzz_$t" "$work/corpus/$t" \
 		-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-detect_leaks=1 -print_final_stats=1 \
 		-artifact_prefix="$artifacts/$t-" >"$log" 2>&1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load through PostgreSQL: a throwaway cluster (tests/integration/pgcluster.sh)
+# Load through PostgreSQL: a throwaway cluster (tests/lib/pgcluster.sh)
 # and the test issuer; for each mode, pgbench opens a new connection for
 # every transaction (-C), logging in through the module with the token in
 # PGPASSWORD, for SECONDS seconds:
@@ -20,7 +20,7 @@ set -u
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "error: load.sh needs root (pam.d services, the postgres user)" >&2; exit 1; }
 . scripts/soaklib.sh
-. tests/integration/pgcluster.sh
+. tests/lib/pgcluster.sh
 
 SECONDS_PER_MODE=${1:-60}
 [[ "$SECONDS_PER_MODE" =~ ^[0-9]+$ && "$SECONDS_PER_MODE" -ge 1 ]] || bail "SECONDS must be a positive number"

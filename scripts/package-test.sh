@@ -12,7 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-. tests/integration/tap.sh
+. tests/lib/tap.sh
 
 bail() {
 	echo "Bail out! $*"
@@ -46,8 +46,8 @@ if ! ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v node
 fi
 
 ISSUER_DIR=$root/tests/issuer
-. tests/integration/common.sh
-. tests/integration/pgcluster.sh
+. tests/lib/common.sh
+. tests/lib/pgcluster.sh
 
 # --- build ---------------------------------------------------------------------------
 # The files git tracks or would track, as they are now: not build/, node_modules
@@ -152,7 +152,7 @@ else
 fi
 
 # --- a PostgreSQL login through the installed module --------------------------------
-# No syslog capture here (lib.sh's sink would compete with the tests that
+# No syslog capture here (pam.sh's sink would compete with the tests that
 # own /dev/log); the logins' outcomes are what is checked.
 log_mark() { :; }
 # psql runs as postgres, who may not enter the clone's directory.

@@ -19,7 +19,7 @@ fi
 
 [ -d "$ISSUER_DIR/node_modules" ] || npm ci --prefix "$ISSUER_DIR" --no-audit --no-fund --loglevel=error ||
 	bail "could not install the test issuer's packages"
-. tests/integration/common.sh
+. tests/lib/common.sh
 
 # build_in DIR [meson setup options]: the module, harness and sink built in
 # DIR (relative to the repository), a build directory of the script's own.

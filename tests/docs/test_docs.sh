@@ -8,7 +8,7 @@
 # without a warning from groff or man-db (lintian runs the latter on the
 # package).
 set -u
-. "$(dirname "$0")/../integration/tap.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 page="$root/man/pam_oauth2.8"
 config="$root/src/core/config.c"

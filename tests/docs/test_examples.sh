@@ -8,7 +8,7 @@
 # /etc/pam_oauth2/ are pointed at stand-ins made here with the modes the
 # module requires.  Usage: test_examples.sh PATH_TO_pam_oauth2_check
 set -u
-. "$(dirname "$0")/../integration/tap.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${1:?usage: test_examples.sh PAM_OAUTH2_CHECK}
 

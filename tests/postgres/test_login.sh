@@ -3,8 +3,8 @@
 # seed's pam.d lines, psql/libpq clients sending tokens as passwords, the
 # test issuer on loopback.  Needs root.
 set -u
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pgcluster.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/pgcluster.sh"
 
 pg_tests_need_root
 

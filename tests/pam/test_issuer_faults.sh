@@ -5,7 +5,7 @@
 # time and memory stay bounded. Then TLS that must be trusted: cafile=,
 # capath=, pinned_pubkey=.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 make_test_certs "$WORK/tls"
 TLS=$WORK/tls

@@ -1,4 +1,4 @@
-# Shared by the integration tests and the demo: a work directory cleaned up
+# Shared by the shell suites, the demo, bench/ and the soak: a work directory cleaned up
 # on exit, and the test issuer.  Source it with ISSUER_DIR set; callers may
 # define bail() first (the TAP tests do) to report failures their own way.
 

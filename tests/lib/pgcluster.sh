@@ -7,7 +7,7 @@ PG_BINDIR=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_postgres() { runuser -u postgres -- "$@"; }
 
-# TAP tests only (with lib.sh): ends the test with one skip unless root.
+# TAP tests only (with pam.sh): ends the test with one skip unless root.
 pg_tests_need_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		skip "PostgreSQL end-to-end tests need root (pam.d service, postgres user)"
@@ -84,7 +84,7 @@ pg_login() {
 }
 
 # expect_login DESCRIPTION USER TOKEN_FILE SQL EXPECTED_OUTPUT (TAP tests,
-# with lib.sh)
+# with pam.sh)
 expect_login() {
 	local got
 	log_mark

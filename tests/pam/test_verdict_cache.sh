@@ -2,7 +2,7 @@
 # Remembered verdicts through the real libpam: each harness run is a new
 # process, as each PostgreSQL backend is, so what carries over is on disk.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 start_issuer
 start_syslog_capture

@@ -3,7 +3,7 @@
 # verdict, the exit status, the steps named, --service reading a pam.d
 # file, --json, usage errors, and that the token is never printed.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 [ -n "${PAM_OAUTH2_CHECK:-}" ] || bail "PAM_OAUTH2_CHECK is not set: run the tests through meson test"
 
 start_issuer

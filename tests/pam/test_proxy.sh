@@ -4,7 +4,7 @@
 # loopback one never is, since the proxy's loopback is not ours and plain
 # http to loopback is allowed only because nobody else sees it.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 command -v tinyproxy >/dev/null || bail "tinyproxy is not installed (scripts/install-deps.sh)"
 

@@ -1,5 +1,6 @@
-# Shared by the integration tests: TAP output, a work directory, the test
-# issuer and a syslog capture.  Source it; the caller sets these (meson does):
+# Shared by the shell suites (tests/pam, tests/postgres, tests/tools): TAP
+# output, a work directory, the test issuer, a syslog capture and logins
+# through tests/harness/pam_harness.  Source it; the caller sets these (meson does):
 #   PAM_OAUTH2_MODULE  built module      PAM_HARNESS  tests/harness/pam_harness
 #   SYSLOG_SINK        the sink binary   ISSUER_DIR   tests/issuer (with node_modules)
 

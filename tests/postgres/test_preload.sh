@@ -4,8 +4,8 @@
 # check work as without it; a module path that cannot be loaded leaves a
 # warning, and the server and its logins still work.  Needs root.
 set -u
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pgcluster.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/pgcluster.sh"
 
 pg_tests_need_root
 

@@ -1,5 +1,5 @@
 # TAP output for the shell tests (meson's `protocol : 'tap'`), shared by
-# lib.sh, tests/docs/ and scripts/package-test.sh.  Source it.
+# pam.sh, tests/docs/ and scripts/package-test.sh.  Source it.
 
 tap_count=0
 tap_failed=0

@@ -2,7 +2,7 @@
 # Authorization on top of any check, through the real libpam: scopes and
 # claim rules over Keycloak-shaped tokens, and the username map.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 start_issuer
 start_syslog_capture

@@ -6,8 +6,8 @@
 # refused backends do not pile up, even when every fault is tried at once.
 # Needs root.
 set -u
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/pgcluster.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/pgcluster.sh"
 
 pg_tests_need_root
 

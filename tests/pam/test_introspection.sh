@@ -3,7 +3,7 @@
 # opaque tokens, client authentication both ways, and every way an
 # introspection answer can fail to be a yes.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 start_issuer
 start_syslog_capture

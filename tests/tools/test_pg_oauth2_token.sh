@@ -5,7 +5,7 @@
 # credentials, the token cache, refresh, "-- command", and what must never
 # happen: a token on stderr, a secret file others can read.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 [ -n "${PG_OAUTH2_TOKEN:-}" ] || bail "PG_OAUTH2_TOKEN is not set: run the tests through meson test"
 [ -n "${DEVICE_ISSUER_DIR:-}" ] || bail "DEVICE_ISSUER_DIR is not set: run the tests through meson test"

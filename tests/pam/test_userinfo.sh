@@ -3,7 +3,7 @@
 # of our own), against the test issuer on loopback: every outcome's PAM code,
 # its syslog reason, and which failures never reach the network.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 start_issuer
 start_syslog_capture

@@ -3,7 +3,7 @@
 # discovery, JWKS, the on-disk cache shared by separate processes, key
 # rotation, and the claim checks, each with its PAM code and syslog reason.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 start_issuer
 start_syslog_capture
