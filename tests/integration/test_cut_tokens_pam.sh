@@ -5,7 +5,8 @@
 # check refuses them for its own reason (a bad signature, a 401, not
 # active, not a JWT), and the reason in syslog adds that the length is
 # where that client cuts passwords.  A token one byte shorter gets no such
-# note, and a whole one still logs in.
+# note, and a whole one still logs in.  pam_oauth2_check shows the note as
+# a step of its own.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -44,6 +45,12 @@ expect "an opaque 2,047-byte token in JWT-only mode is refused" "$DENIED" jwt_on
 check_log "the reason says not a JWT, then PgBouncer's cut" "$NOTE_2047"
 expect "JWT check: a token cut at 4,095 bytes is refused" "$DENIED" jwt alice "$WORK/alice_4095"
 check_log "the reason says the psql prompt's cut" "$NOTE_4095"
+
+# pam_oauth2_check shows the same as a step of its own.
+out=$("$PAM_OAUTH2_CHECK" --user alice --token-file "$WORK/alice_2047" --no-cache \
+	"issuer=$ISSUER" audience=postgres username_claim=preferred_username 2>&1)
+check "pam_oauth2_check: a length step names PgBouncer's cut" \
+	grep -qE "info +length +2047 bytes, where PgBouncer cuts passwords: probably truncated" <<<"$out"
 
 expect "a token cut at 2,046 bytes is refused" "$DENIED" jwt alice "$WORK/alice_2046"
 if [ "$SYSLOG_CAPTURED" -eq 1 ]; then
