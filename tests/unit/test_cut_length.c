@@ -27,6 +27,20 @@ static struct oa_config cfg;
 /* An RS256 token for alice, padded past 4,095 bytes: whole, it logs in. */
 static char *long_token;
 
+/* An RS256 token for `sub`, good for 10 minutes, with a claim of `pad`
+ * zeros (one at least) to make it as long as a test needs; caller frees. */
+static char *
+padded_token(const char *sub, size_t pad)
+{
+	char payload[8192];
+
+	assert_true(pad < sizeof(payload) - 256);
+	snprintf(payload, sizeof(payload),
+		 "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"%s\",\"exp\":%lld,\"pad\":\"%0*d\"}",
+		 ISSUER, sub, (long long)time(NULL) + 600, (int)pad, 0);
+	return tb_sign("RS256", rsa, NULL, 0, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload);
+}
+
 static int
 setup(void **state)
 {
@@ -35,7 +49,7 @@ setup(void **state)
 	static char jwks_arg[256];
 	static const char *argv[] = { "issuer=" ISSUER, jwks_arg, "audience=db",
 				      "username_claim=sub", "cache=off" };
-	char *text, payload[8192], pad[3400];
+	char *text;
 	struct oa_result r;
 
 	(void)state;
@@ -52,12 +66,7 @@ setup(void **state)
 	oa_result_init(&r);
 	if (oa_config_parse(5, argv, &cfg, &r) != OA_OK)
 		return -1;
-	memset(pad, 'x', sizeof(pad) - 1);
-	pad[sizeof(pad) - 1] = '\0';
-	snprintf(payload, sizeof(payload),
-		 "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"alice\",\"exp\":%lld,\"pad\":\"%s\"}",
-		 ISSUER, (long long)time(NULL) + 600, pad);
-	long_token = tb_sign("RS256", rsa, NULL, 0, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload);
+	long_token = padded_token("alice", 3400);
 	return long_token != NULL && strlen(long_token) > 4095 ? 0 : -1;
 }
 
@@ -180,7 +189,6 @@ test_note_only_on_a_refused_token(void **state)
 	static const enum oa_status others[] = { OA_OK, OA_UNAVAILABLE, OA_CONFIG, OA_INTERNAL };
 	struct oa_result r;
 	char *short_token;
-	char payload[256];
 	struct oa_verdict v;
 
 	(void)state;
@@ -196,15 +204,49 @@ test_note_only_on_a_refused_token(void **state)
 	assert_string_equal(r.reason, "bad signature; the token is exactly 2047 bytes, " PGBOUNCER_NOTE);
 
 	/* a whole 2,047-byte token for bob, refused for alice on the user */
-	snprintf(payload, sizeof(payload),
-		 "{\"iss\":\"%s\",\"aud\":\"db\",\"sub\":\"bob\",\"exp\":%lld,\"pad\":\"\"}", ISSUER,
-		 (long long)time(NULL) + 600);
-	short_token = tb_sign("RS256", rsa, NULL, 0, "{\"alg\":\"RS256\",\"kid\":\"rsa1\"}", payload);
+	short_token = padded_token("bob", 0);
 	assert_non_null(short_token);
 	assert_true(strlen(short_token) < 2047);
 	assert_int_equal(decide_cut("", short_token, strlen(short_token), &v), OA_REJECTED);
 	assert_null(strstr(v.result.reason, "truncated"));
 	free(short_token);
+}
+
+/* A remembered refusal is stored without the note and gets it afresh:
+ * once, whether the check ran or the cache answered. */
+static void
+test_remembered_refusal_gets_the_note_once(void **state)
+{
+	static char jwks_arg[256], cache_arg[128];
+	static const char *argv[] = { "issuer=" ISSUER, jwks_arg, "audience=db",
+				      "username_claim=sub", cache_arg };
+	struct oa_config cached;
+	struct oa_result r;
+	struct oa_verdict v;
+	char password[2048];
+	char *token;
+	const char *note;
+
+	(void)state;
+	snprintf(jwks_arg, sizeof(jwks_arg), "jwks_file=%s", jwks_path);
+	snprintf(cache_arg, sizeof(cache_arg), "cache_dir=%s", dir);
+	oa_result_init(&r);
+	if (oa_config_parse(5, argv, &cached, &r) != OA_OK)
+		fail_msg("config: %s", r.reason);
+	/* ~2,100 bytes: the cut falls in the signature, a refusal that is
+	 * remembered ("not a JWT" is decided before the cache is asked) */
+	token = padded_token("alice", 1200);
+	assert_non_null(token);
+	assert_true(strlen(token) > 2047 && strrchr(token, '.') - token < 2047);
+	snprintf(password, sizeof(password), "%.2047s", token);
+	free(token);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(oa_verdict_decide(&cached, "alice", password, &v), OA_REJECTED);
+		assert_int_equal(v.from_cache, i == 1);
+		note = strstr(v.result.reason, PGBOUNCER_NOTE);
+		assert_non_null(note);
+		assert_null(strstr(note + 1, PGBOUNCER_NOTE));
+	}
 }
 
 int
@@ -218,6 +260,7 @@ main(void)
 		cmocka_unit_test(test_cut_counts_the_password_as_sent),
 		cmocka_unit_test(test_other_lengths_get_no_note),
 		cmocka_unit_test(test_note_only_on_a_refused_token),
+		cmocka_unit_test(test_remembered_refusal_gets_the_note_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
