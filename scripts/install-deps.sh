@@ -12,7 +12,7 @@ packages=(
 	postgresql postgresql-client postgresql-server-dev-all
 	nodejs curl ca-certificates openssl time
 	groff-base man-db tinyproxy
-	clang-format
+	clang-format pgbouncer
 )
 
 missing=()
@@ -30,8 +30,10 @@ if ! command -v npm >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
 fi
 
-# The PostgreSQL package starts a cluster of its own; the tests and the demo
-# bring up throwaway clusters and do not need it.
+# The PostgreSQL package starts a cluster of its own, and the PgBouncer
+# package a service of its own (port 6432, auth_type=md5); the tests and
+# the demo bring up throwaway clusters, and tests/lib/pgbouncer.sh
+# runs its own PgBouncer on a free port, so they need neither.
 npm ci --prefix tests/issuer --no-audit --no-fund --loglevel=error
 # oidc-provider, a real OpenID provider with the device grant, for the
 # pg_oauth2_token tests.

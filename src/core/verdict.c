@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "claims.h"
 #include "context.h"
+#include "cut_length.h"
 #include "jws.h"
 #include "introspect.h"
 #include "jwt.h"
@@ -225,8 +226,17 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 	if (!ok)
 		return false;
 
-	if (!check_token(ctx, token, &claims, v))
+	if (!check_token(ctx, token, &claims, v)) {
+		/* A cut token fails as a bad signature or bad JSON: say what
+		 * the length suggests, or the admin looks at the keys. */
+		size_t delivered = strlen(password);
+
+		if (oa_cut_length_note(r, delivered, token->len))
+			oa_trace_step(ctx->trace, "length", OA_STEP_INFO,
+				      "%zu bytes, where %s: probably truncated", delivered,
+				      oa_cut_length_where(delivered));
 		return false;
+	}
 	oa_trace_claims(ctx->trace, claims);
 	ok = check_user(ctx, claims, user, r) &&
 	     check_required(ctx, claims, r) &&
