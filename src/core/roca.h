@@ -10,10 +10,10 @@
 #include <openssl/bn.h>
 
 /* Whether the modulus `n` has the fingerprint, so its private key can be
- * computed and no signature under it proves anything.  A false answer on
- * a random modulus of 2048 bits or more is wrong with probability under
- * 2^-160.  Also true when OpenSSL cannot compute a residue: the caller
- * then refuses the key, failing closed. */
+ * computed and no signature under it proves anything.  A sound random
+ * modulus of 1984 bits or more is taken for a weak one with probability
+ * about 2^-167.  Also true when OpenSSL cannot compute a residue: the
+ * caller then refuses the key, failing closed. */
 bool oa_rsa_modulus_is_roca(const BIGNUM *n);
 
 #endif

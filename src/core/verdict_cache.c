@@ -29,7 +29,8 @@ add_file_identity(struct oa_sha256 *c, const char *path)
 	struct stat st;
 	long long id[8];
 
-	/* A tag per file, so an unset option is not the same as an empty one. */
+	/* Eight numbers per option, set or not (then zeros): each file's
+	 * identity keeps its place in the digested bytes. */
 	id[0] = path == NULL ? 0 : 1;
 	if (path != NULL) {
 		if (stat(path, &st) != 0)
