@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_equals.h"
@@ -65,25 +66,32 @@ oa_claims_check_mapped_user(const json_t *claims, const char *claim_name,
 	return r->status;
 }
 
-/* The JSON text of a scalar claim, for comparing with a pam.d value. */
-static bool
-scalar_text(const json_t *value, const char **text, size_t *len, char *buf,
-	    size_t buf_size)
+/* The claim as JSON (arrays and objects by type only), escaped and cut,
+ * for a reason. */
+static void
+show_claim(const json_t *value, char *out, size_t size)
 {
+	char *text;
+
 	if (json_is_string(value)) {
-		*text = json_string_value(value);
-		*len = json_string_length(value);
-		return true;
+		char inner[96];
+
+		oa_text_escape(json_string_value(value), json_string_length(value), inner,
+			       sizeof(inner));
+		snprintf(out, size, "\"%s\"", inner);
+		return;
 	}
-	if (json_is_integer(value))
-		snprintf(buf, buf_size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-	else if (json_is_boolean(value))
-		snprintf(buf, buf_size, "%s", json_is_true(value) ? "true" : "false");
-	else
-		return false;
-	*text = buf;
-	*len = strlen(buf);
-	return true;
+	if (json_is_array(value) || json_is_object(value)) {
+		snprintf(out, size, "%s", json_is_array(value) ? "an array" : "an object");
+		return;
+	}
+	text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (text == NULL) {
+		snprintf(out, size, "a value");
+		return;
+	}
+	oa_text_escape(text, strlen(text), out, size);
+	free(text);
 }
 
 enum oa_status
@@ -94,23 +102,17 @@ oa_claims_check_required(const json_t *claims,
 	for (size_t i = 0; i < n_required; i++) {
 		const struct oa_required_claim *want = &required[i];
 		const json_t *value = json_object_getn(claims, want->name, want->name_len);
-		char buf[32], shown[96];
-		const char *text;
-		size_t len;
+		char shown[112];
 		int name_len = (int)want->name_len;
 
 		if (value == NULL)
 			return oa_fail(r, OA_REJECTED,
 				       "required claim %.*s=%s: the claim is missing",
 				       name_len, want->name, want->value);
-		if (!scalar_text(value, &text, &len, buf, sizeof(buf)))
+		if (!oa_json_matches_config_value(value, want->value, strlen(want->value))) {
+			show_claim(value, shown, sizeof(shown));
 			return oa_fail(r, OA_REJECTED,
-				       "required claim %.*s=%s: the claim is not a string, integer or boolean",
-				       name_len, want->name, want->value);
-		if (len != strlen(want->value) || memcmp(text, want->value, len) != 0) {
-			oa_text_escape(text, len, shown, sizeof(shown));
-			return oa_fail(r, OA_REJECTED,
-				       "required claim %.*s=%s: the token has \"%s\"",
+				       "required claim %.*s=%s: the token has %s",
 				       name_len, want->name, want->value, shown);
 		}
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "file_trust.h"
+#include "json_equals.h"
 #include "jwa.h"
 #include "sha256.h"
 
@@ -260,12 +261,20 @@ add_required_claim(struct oa_config *cfg, const char *arg, size_t name_len,
 		   struct oa_result *r)
 {
 	struct oa_required_claim *c;
+	struct oa_result why;
+	json_t *value;
 
 	if (name_len == 0)
 		return oa_fail(r, OA_CONFIG, "argument \"%s\" has an empty claim name", arg);
 	if (cfg->n_required == OA_MAX_REQUIRED_CLAIMS)
 		return oa_fail(r, OA_CONFIG, "more than %d required claims",
 			       OA_MAX_REQUIRED_CLAIMS);
+	/* Compared by JSON type, as claim_equals= is (json_equals.h). */
+	oa_result_init(&why);
+	if (oa_json_config_value(arg + name_len + 1, strlen(arg + name_len + 1), &value,
+				 &why) != OA_OK)
+		return oa_fail(r, why.status, "argument \"%s\": %s", arg, why.reason);
+	json_decref(value);
 	c = &cfg->required[cfg->n_required++];
 	c->name = arg;
 	c->name_len = name_len;

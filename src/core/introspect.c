@@ -8,6 +8,7 @@
 #include "form.h"
 #include "jwt_claims.h"
 #include "secret_file.h"
+#include "token.h"
 
 #define WHAT "introspected token"
 
@@ -82,6 +83,34 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	return r->status;
 }
 
+/* A JWT sent to introspection carries its own exp.  RFC 7662 2.2 makes
+ * the answer's exp optional, and an answer without one, or with a later
+ * one, would let the remembered verdict and the account phase outlive the
+ * token by up to cache_ttl.  Read unverified, the token's exp may only
+ * shorten the lifetime, never lengthen it; a token past it is refused,
+ * whatever the issuer says (an expired token stays expired whoever
+ * signed it). */
+static enum oa_status
+bound_by_own_exp(const struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
+		 long long *exp, struct oa_result *r)
+{
+	long long own = oa_token_unverified_exp(token);
+
+	if (own < 0)
+		return OA_OK;
+	/* The lifetime check's test; no sum, own may be any long long. */
+	if (ctx->now - ctx->cfg->leeway_seconds >= own) {
+		json_decref(*claims);
+		*claims = NULL;
+		return oa_fail(r, OA_REJECTED,
+			       "token expired %lld s ago by its own exp, although the "
+			       "introspection answer says active", ctx->now - own);
+	}
+	if (*exp < 0 || own < *exp)
+		*exp = own;
+	return OA_OK;
+}
+
 enum oa_status
 oa_introspect(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	      long long *exp, struct oa_result *r)
@@ -98,8 +127,9 @@ oa_introspect(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	    build_request(ctx->cfg, token, &body, &basic, r) == OA_OK) {
 		struct oa_http_request req = oa_fetch_form_request(ctx, url, &body, &basic);
 
-		if (oa_http_request(&req, &resp, r) == OA_OK)
-			oa_introspect_judge(ctx, &resp, claims, exp, r);
+		if (oa_http_request(&req, &resp, r) == OA_OK &&
+		    oa_introspect_judge(ctx, &resp, claims, exp, r) == OA_OK)
+			bound_by_own_exp(ctx, token, claims, exp, r);
 	}
 	oa_http_response_free(&resp);
 	oa_form_wipe(&body);

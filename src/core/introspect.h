@@ -13,7 +13,9 @@
 /* POSTs the token (token_type_hint=access_token) with this module's client
  * credentials.  OA_OK only when "active" is the JSON value true, and exp,
  * nbf, iat, iss and aud, where present, pass the same checks as a JWT's;
- * then *claims is the answer (new reference) and *exp its expiry or -1.
+ * then *claims is the answer (new reference) and *exp its expiry or -1,
+ * or the token's own exp when it is a JWT whose exp is earlier (a JWT
+ * already past its own exp is OA_REJECTED).
  * OA_REJECTED for an inactive or failing token; OA_UNAVAILABLE when the
  * endpoint cannot be used (down, refuses our credentials, not JSON). */
 enum oa_status oa_introspect(struct oa_ctx *ctx, const struct oa_token *token,

@@ -16,6 +16,7 @@
 #include "bounds.h"
 #include "json_equals.h"
 #include "json_pick.h"
+#include "roca.h"
 
 /* Private and symmetric key material (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC
  * 8037 2).  An issuer publishing any of these has leaked a key; using the
@@ -171,6 +172,12 @@ import_rsa(const json_t *jwk, struct oa_jwk *out, struct oa_result *r)
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) != 1 ||
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) != 1) {
 		s = oa_fail(r, OA_INTERNAL, "out of memory building an RSA key");
+		goto done;
+	}
+	if (oa_rsa_modulus_is_roca(bn_n)) {
+		s = oa_fail(r, OA_REJECTED, "RSA modulus has the ROCA fingerprint "
+			    "(CVE-2017-15361, Infineon RSALib): its private key can be "
+			    "computed from it");
 		goto done;
 	}
 	s = public_key_from_params("RSA", bld, "OpenSSL refused the RSA key",

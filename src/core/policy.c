@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_equals.h"
 #include "text.h"
 #include "trace.h"
 
@@ -227,6 +228,22 @@ path_end(const char *value, size_t len)
 	return NULL;
 }
 
+/* claim_equals= compares by JSON type (json_equals.h): a quoted value
+ * that is not one JSON string is a configuration error, found here rather
+ * than as a refusal on every login. */
+static enum oa_status
+check_value(const char *option, const struct oa_rule *rule, struct oa_result *r)
+{
+	struct oa_result why;
+	json_t *value;
+
+	oa_result_init(&why);
+	if (oa_json_config_value(rule->list, rule->list_len, &value, &why) != OA_OK)
+		return oa_fail(r, why.status, "%s: %s", option, why.reason);
+	json_decref(value);
+	return OA_OK;
+}
+
 enum oa_status
 oa_policy_add(struct oa_policy *p, const char *name, size_t name_len,
 	      const char *value, struct oa_result *r)
@@ -265,6 +282,8 @@ oa_policy_add(struct oa_policy *p, const char *name, size_t name_len,
 	if (rule.kind == OA_RULE_EQUALS || rule.kind == OA_RULE_CONTAINS) {
 		if (rule.list_len == 0)
 			return oa_fail(r, OA_CONFIG, "%s: the value after ':' is empty", option);
+		if (rule.kind == OA_RULE_EQUALS && check_value(option, &rule, r) != OA_OK)
+			return r->status;
 	} else if (check_list(option, rule.list, rule.list_len,
 			      rule.kind == OA_RULE_SCOPE, r) != OA_OK) {
 		return r->status;
@@ -401,26 +420,6 @@ mark_members(const json_t *set, bool split_spaces, const struct span *want,
 	return true;
 }
 
-static bool
-equals(const json_t *v, struct span want)
-{
-	char num[32];
-
-	if (json_is_string(v))
-		return span_is(json_string_value(v), json_string_length(v), want);
-	if (json_is_boolean(v))
-		return span_is(json_is_true(v) ? "true" : "false",
-			       json_is_true(v) ? 4 : 5, want);
-	if (json_is_integer(v)) {
-		/* Canonical decimal only: 3 is "3", never "03" or "+3". */
-		int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-
-		return n > 0 && span_is(num, (size_t)n, want);
-	}
-	return false;
-}
-
 /* The failure reason for one rule: "rule NAME=VALUE failed: " + detail. */
 static enum oa_status
 deny(const struct oa_rule *rule, struct oa_result *r, const char *fmt, ...)
@@ -491,7 +490,7 @@ check_claim(const struct oa_rule *rule, const json_t *claims,
 	want[0].s = rule->list;
 	want[0].len = rule->list_len;
 	if (rule->kind == OA_RULE_EQUALS) {
-		if (!equals(v, want[0]))
+		if (!oa_json_matches_config_value(v, want[0].s, want[0].len))
 			return deny(rule, r, "%s is %s", path, found_text);
 		return OA_OK;
 	}

@@ -12,53 +12,78 @@
 
 #define VERDICT_NS "verdict"
 
-/* A file whose bytes decide verdicts: a key removed from jwks_file= or a
- * new hmac_secret_file= must not leave tokens signed with the old key
- * remembered as valid.  Identity and times stand in for the bytes, which a
- * remembered login does not read; a file that cannot be seen means no key
- * and so no entry: the check runs and says why. */
+/* A file whose bytes decide verdicts: a key removed from jwks_file=, a new
+ * hmac_secret_file= or client_secret_file=, a CA taken out of cafile= or
+ * capath= must not leave tokens checked under the old file remembered as
+ * valid.  Identity and times stand in for the bytes, which a remembered
+ * login does not read: one stat(2) each, where a digest would read a CA
+ * bundle of hundreds of KiB, and the secret, on every login.  Any write,
+ * rename over, chmod or chown sets ctime, which no one but root can set
+ * back.  For capath= the directory's own times change when a certificate
+ * or its hash link is added, removed or renamed (c_rehash, update-ca-
+ * certificates), not when a file in it is rewritten in place.  A file that
+ * cannot be seen means no entry: the check runs and says why. */
 static bool
 add_file_identity(struct oa_sha256 *c, const char *path)
 {
 	struct stat st;
-	long long id[7];
+	long long id[8];
 
-	if (path == NULL)
-		return true;
-	if (stat(path, &st) != 0)
-		return false;
-	id[0] = (long long)st.st_dev;
-	id[1] = (long long)st.st_ino;
-	id[2] = (long long)st.st_size;
-	id[3] = (long long)st.st_mtim.tv_sec;
-	id[4] = (long long)st.st_mtim.tv_nsec;
-	id[5] = (long long)st.st_ctim.tv_sec;
-	id[6] = (long long)st.st_ctim.tv_nsec;
+	/* Eight numbers per option, set or not (then zeros): each file's
+	 * identity keeps its place in the digested bytes. */
+	id[0] = path == NULL ? 0 : 1;
+	if (path != NULL) {
+		if (stat(path, &st) != 0)
+			return false;
+		id[1] = (long long)st.st_dev;
+		id[2] = (long long)st.st_ino;
+		id[3] = (long long)st.st_size;
+		id[4] = (long long)st.st_mtim.tv_sec;
+		id[5] = (long long)st.st_mtim.tv_nsec;
+		id[6] = (long long)st.st_ctim.tv_sec;
+		id[7] = (long long)st.st_ctim.tv_nsec;
+	} else {
+		memset(id + 1, 0, sizeof(id) - sizeof(id[0]));
+	}
 	oa_sha256_update(c, id, sizeof(id));
 	return true;
 }
 
-/* hex SHA-256(options digest || key files' identity || token): without
- * the token the key reveals nothing, and another configuration never sees
- * this entry. */
 bool
-oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
-		     char out[OA_VERDICT_KEY_BYTES])
+oa_verdict_cache_key_of_version(const struct oa_ctx *ctx, const char *version,
+				const struct oa_token *token, char out[OA_VERDICT_KEY_BYTES])
 {
+	const struct oa_config *cfg = ctx->cfg;
 	unsigned char md[OA_SHA256_BYTES];
 	struct oa_sha256 c;
 
 	if (ctx->cache == NULL)
 		return false;
 	oa_sha256_init(&c);
-	oa_sha256_update(&c, ctx->cfg->options_digest, sizeof(ctx->cfg->options_digest));
-	if (!add_file_identity(&c, ctx->cfg->jwks_file) ||
-	    !add_file_identity(&c, ctx->cfg->hmac_secret_file))
+	oa_sha256_update(&c, cfg->options_digest, sizeof(cfg->options_digest));
+	/* With its NUL, so the version's end is not the files' start. */
+	oa_sha256_update(&c, version, strlen(version) + 1);
+	if (!add_file_identity(&c, cfg->jwks_file) ||
+	    !add_file_identity(&c, cfg->hmac_secret_file) ||
+	    !add_file_identity(&c, cfg->client_secret_file) ||
+	    !add_file_identity(&c, cfg->cafile) ||
+	    !add_file_identity(&c, cfg->capath))
 		return false;
 	oa_sha256_update(&c, token->value, token->len);
 	oa_sha256_final(&c, md);
 	oa_hex(md, sizeof(md), out);
 	return true;
+}
+
+/* hex SHA-256(options digest || module version || files' identity ||
+ * token): without the token the key reveals nothing, another configuration
+ * never sees this entry, and after an upgrade (which may tighten a check)
+ * every token is checked anew. */
+bool
+oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
+		     char out[OA_VERDICT_KEY_BYTES])
+{
+	return oa_verdict_cache_key_of_version(ctx, PAM_OAUTH2_VERSION, token, out);
 }
 
 void

@@ -25,13 +25,22 @@ struct oa_remembered_verdict {
 
 #define OA_VERDICT_KEY_BYTES 65 /* hex SHA-256 and its NUL */
 
-/* The token's entry key under this configuration; false with no cache, or
- * when a key file (jwks_file=, hmac_secret_file=) cannot be seen.  Made
+/* The token's entry key under this configuration and this module version;
+ * false with no cache, or when a file that decides verdicts (jwks_file=,
+ * hmac_secret_file=, client_secret_file=, cafile=, capath=) cannot be
+ * seen.  username_map= is not in it: the map is read after the lookup, on
+ * every login, like the username and rule checks.  Made
  * once per login, before the check reads the key files: a verdict reached
  * with a file that changed meanwhile is then stored under the old file's
  * identity, which no later login asks for. */
 bool oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
 			  char out[OA_VERDICT_KEY_BYTES]);
+
+/* The same key as a module of `version` would make (for the tests: an
+ * upgrade must not find the verdicts of the version before). */
+bool oa_verdict_cache_key_of_version(const struct oa_ctx *ctx, const char *version,
+				     const struct oa_token *token,
+				     char out[OA_VERDICT_KEY_BYTES]);
 
 /* The entry under `key` (NULL: none); corrupt, expired or foreign entries
  * are nothing. */

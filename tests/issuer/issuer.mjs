@@ -856,6 +856,17 @@ const FAULTY_INTROSPECT = {
     preferred_username: 'alice',
     exp: nowSeconds() - 3600,
   }),
+  '/introspect/no-exp': () => ({
+    active: true,
+    sub: 'id-alice',
+    preferred_username: 'alice',
+  }),
+  '/introspect/late-exp': () => ({
+    active: true,
+    sub: 'id-alice',
+    preferred_username: 'alice',
+    exp: nowSeconds() + 3600,
+  }),
   '/introspect/wrong-iss': () => ({
     active: true,
     preferred_username: 'alice',

@@ -66,6 +66,31 @@ service fault "introspection=$FAULTS/introspect/wrong-iss" $CLIENT username_clai
 expect "active but from another issuer: refused" "$DENIED" fault alice "$WORK/alice"
 check_log "the reason names the issuer" 'introspected token iss "https://evil.example" is not issuer=https://idp.example.com'
 
+# A JWT sent to introspection: its own exp (read unverified) may only
+# shorten the lifetime the answer gives, so neither the account phase nor
+# a remembered verdict outlives the token.  leeway=0 keeps the waits short.
+for shape in no-exp late-exp; do
+	service "own_exp_$shape" "introspection=$FAULTS/introspect/$shape" $CLIENT \
+		username_claim=preferred_username leeway=0 cache_dir=$WORK/own-exp-$shape cache_ttl=300
+	mint "$WORK/jwt_brief_$shape" username=alice expires_in=2
+	expect "$shape answer, JWT expiring in 2 s: the account phase 3 s later refuses" \
+		$'pam_authenticate: PAM_SUCCESS\npam_acct_mgmt: PAM_PERM_DENIED' \
+		"own_exp_$shape" alice "$WORK/jwt_brief_$shape" --pause 3
+	check_log "$shape: the account phase says the token expired" \
+		'account denied: user="alice": token expired'
+	expect "$shape answer: the verdict is not remembered past the JWT's exp" "$DENIED" \
+		"own_exp_$shape" alice "$WORK/jwt_brief_$shape"
+	check_log "$shape: the reason is the token's own exp" \
+		"by its own exp, although the introspection answer says active"
+done
+mint "$WORK/jwt_expired" username=alice expires_in=-30
+expect "no exp in the answer, JWT expired 30 s ago: refused" "$DENIED" \
+	own_exp_no-exp alice "$WORK/jwt_expired"
+check_log "the reason says how long ago" "reason: token expired 3"
+mint "$WORK/jwt_long" username=alice expires_in=600
+expect "a JWT with a later exp than the answer's still logs in" "$GRANTED" \
+	own_exp_late-exp alice "$WORK/jwt_long"
+
 # configuration errors
 service bad "introspection=$INTROSPECT" client_id=pam-db username_claim=preferred_username
 expect "introspection without client_secret_file=: PAM_SERVICE_ERR" "$CONFIG_ERROR" bad alice "$WORK/alice"

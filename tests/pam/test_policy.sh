@@ -25,8 +25,25 @@ check_log "the log names the rule that failed" "scope db:login missing"
 service role_only $JWT username_claim=preferred_username claim_contains=realm_access.roles:dba
 expect "claim_contains=realm_access.roles:dba alone refuses it too" "$DENIED" role_only alice "$WORK/alice_user"
 check_log "the log names the rule and what was found" "claim_contains=realm_access.roles:dba"
+# Values compare by JSON type: the literal true is not the string "true",
+# which is written quoted; the positional form's CLAIM=VALUE follows the
+# same rule, and libpam's [...] form passes the quotes through.
 service verified $JWT username_claim=preferred_username claim_equals=email_verified:true
-expect "claim_equals compares by type: the string \"true\" also equals true" "$GRANTED" verified alice "$WORK/alice_user"
+expect "claim_equals=email_verified:true accepts the JSON value true" "$GRANTED" verified alice "$WORK/alice_dba"
+expect "claim_equals=email_verified:true refuses the string \"true\"" "$DENIED" verified alice "$WORK/alice_user"
+check_log "the reason shows the string" 'rule claim_equals=email_verified:true failed: email_verified is "true"'
+service verified_string $JWT username_claim=preferred_username 'claim_equals=email_verified:"true"'
+expect "claim_equals=email_verified:\"true\" accepts the string" "$GRANTED" verified_string alice "$WORK/alice_user"
+expect "claim_equals=email_verified:\"true\" refuses the JSON value true" "$DENIED" verified_string alice "$WORK/alice_dba"
+service verified_bracket $JWT username_claim=preferred_username '[claim_equals=email_verified:"true"]'
+expect "the [...] argument form keeps the quotes" "$GRANTED" verified_bracket alice "$WORK/alice_user"
+service verified_positional "$USERINFO" preferred_username email_verified=true
+expect "positional email_verified=true accepts the JSON value true" "$GRANTED" verified_positional alice "$WORK/alice_dba"
+expect "positional email_verified=true refuses the string \"true\"" "$DENIED" verified_positional alice "$WORK/alice_user"
+check_log "the reason shows the string" 'required claim email_verified=true: the token has "true"'
+service bad_quote $JWT username_claim=preferred_username 'claim_equals=email_verified:"true'
+expect "an unterminated quoted value is a configuration error" "$CONFIG_ERROR" bad_quote alice "$WORK/alice_user"
+check_log "the reason says what the value must be" 'a value in double quotes must be one JSON string'
 service all_of $JWT username_claim=preferred_username claim_all_of=groups:ops,db,web
 expect "claim_all_of needs every value" "$DENIED" all_of alice "$WORK/alice_dba"
 check_log "the log names the rule" "claim_all_of=groups:ops,db,web"

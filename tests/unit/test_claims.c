@@ -109,9 +109,20 @@ test_claims_required_equalities(void **state)
 	assert_int_equal(required("{\"level\":3.0}", "level=3", &r), OA_REJECTED);
 	assert_int_equal(required("{\"admin\":true}", "admin=true", &r), OA_OK);
 	assert_int_equal(required("{\"admin\":false}", "admin=true", &r), OA_REJECTED);
-	assert_int_equal(required("{\"admin\":\"true\"}", "admin=true", &r), OA_OK);
+	/* one rule with claim_equals=: a literal matches only its JSON value */
+	assert_int_equal(required("{\"admin\":\"true\"}", "admin=true", &r), OA_REJECTED);
+	assert_string_equal(r.reason, "required claim admin=true: the token has \"true\"");
+	assert_int_equal(required("{\"admin\":\"true\"}", "admin=\"true\"", &r), OA_OK);
+	assert_int_equal(required("{\"admin\":true}", "admin=\"true\"", &r), OA_REJECTED);
+	assert_string_equal(r.reason, "required claim admin=\"true\": the token has true");
+	assert_int_equal(required("{\"level\":\"3\"}", "level=3", &r), OA_REJECTED);
+	assert_int_equal(required("{\"level\":3.0}", "level=3", &r), OA_REJECTED);
+	assert_string_equal(r.reason, "required claim level=3: the token has 3.0");
 	assert_int_equal(required("{\"grp\":\"\"}", "grp=", &r), OA_OK);
 	assert_int_equal(required("{\"grp\":null}", "grp=", &r), OA_REJECTED);
+	assert_int_equal(required("{\"grp\":null}", "grp=null", &r), OA_OK);
+	assert_int_equal(required("{\"grp\":[\"tester\"]}", "grp=tester", &r), OA_REJECTED);
+	assert_string_equal(r.reason, "required claim grp=tester: the token has an array");
 }
 
 static void

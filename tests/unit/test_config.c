@@ -143,6 +143,9 @@ test_config_rejects_bad_input(void **state)
 	(void)state;
 	EXPECT_ERROR("unknown option \"grp\"", "userinfo=https://i/u", "grp=tester");
 	EXPECT_ERROR("unknown option \"verbose\"", "https://i/u", "sub", "verbose");
+	/* a positional required claim is typed like claim_equals= */
+	EXPECT_ERROR("argument \"grp=\"x\": a value in double quotes must be one JSON string",
+		     "https://i/u", "sub", "grp=\"x");
 	EXPECT_ERROR("no token check configured", "username_claim=sub");
 	EXPECT_ERROR("no token check configured", "debug");
 	EXPECT_ERROR("given twice", "userinfo=https://i/u", "timeout=3", "timeout=4");

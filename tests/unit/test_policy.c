@@ -124,9 +124,16 @@ test_policy_claim_equals_is_typed_by_the_claim(void **state)
 			 OA_REJECTED);
 	assert_string_equal(r.reason, "rule claim_equals=email_verified:false failed: "
 			    "email_verified is true");
-	/* a string claim compares as a string: "true" is VALUE true */
+	/* a literal matches only its JSON value: the string "true" is not
+	 * true, and is written quoted to be matched */
 	assert_int_equal(check1("claim_equals=email_verified:true",
+				"{\"email_verified\":\"true\"}", &r), OA_REJECTED);
+	assert_string_equal(r.reason, "rule claim_equals=email_verified:true failed: "
+			    "email_verified is \"true\"");
+	assert_int_equal(check1("claim_equals=email_verified:\"true\"",
 				"{\"email_verified\":\"true\"}", &r), OA_OK);
+	assert_int_equal(check1("claim_equals=email_verified:\"true\"", keycloak, &r),
+			 OA_REJECTED);
 	assert_int_equal(check1("claim_equals=email_verified:True",
 				"{\"email_verified\":true}", &r), OA_REJECTED);
 	assert_int_equal(check1("claim_equals=email_verified:1",
@@ -138,8 +145,25 @@ test_policy_claim_equals_is_typed_by_the_claim(void **state)
 	assert_int_equal(check1("claim_equals=level:3", "{\"level\":3.0}", &r), OA_REJECTED);
 	assert_string_equal(r.reason, "rule claim_equals=level:3 failed: "
 			    "level is a non-integer number");
-	assert_int_equal(check1("claim_equals=level:null", "{\"level\":null}", &r),
+	assert_int_equal(check1("claim_equals=level:3", "{\"level\":\"3\"}", &r),
 			 OA_REJECTED);
+	assert_int_equal(check1("claim_equals=level:\"3\"", "{\"level\":\"3\"}", &r), OA_OK);
+	assert_int_equal(check1("claim_equals=level:\"3\"", "{\"level\":3}", &r), OA_REJECTED);
+	assert_int_equal(check1("claim_equals=level:0.5", "{\"level\":0.5}", &r), OA_OK);
+	assert_int_equal(check1("claim_equals=level:null", "{\"level\":null}", &r), OA_OK);
+	assert_int_equal(check1("claim_equals=level:null", "{\"level\":\"null\"}", &r),
+			 OA_REJECTED);
+	assert_int_equal(check1("claim_equals=level:false", "{\"level\":null}", &r),
+			 OA_REJECTED);
+	/* what does not look like a literal stays a plain string */
+	assert_int_equal(check1("claim_equals=level:03", "{\"level\":\"03\"}", &r), OA_OK);
+	assert_int_equal(check1("claim_equals=tenant:acme", "{\"tenant\":\"acme\"}", &r),
+			 OA_OK);
+	assert_int_equal(check1("claim_equals=tenant:a\"b", "{\"tenant\":\"a\\\"b\"}", &r),
+			 OA_OK);
+	/* JSON escapes in a quoted value */
+	assert_int_equal(check1("claim_equals=name:\"Jos\\u00e9\"",
+				"{\"name\":\"Jos\u00e9\"}", &r), OA_OK);
 	assert_int_equal(check1("claim_equals=level:x", "{\"level\":[\"x\"]}", &r),
 			 OA_REJECTED);
 	assert_int_equal(check1("claim_equals=level:x", "{\"level\":{\"x\":1}}", &r),
@@ -372,6 +396,12 @@ test_policy_config_errors_name_the_option(void **state)
 		  "claim_contains=a\\\\x:b: claim path \"a\\\\x\": a backslash must be followed by '.', ':' or '\\'" },
 		{ "claim_contains=groups:", "claim_contains=groups:: the value after ':' is empty" },
 		{ "claim_equals=groups:", "claim_equals=groups:: the value after ':' is empty" },
+		{ "claim_equals=flag:\"true", "claim_equals=flag:\\\"true: a value in double quotes "
+		  "must be one JSON string (premature end of input near '\\\"true')" },
+		{ "claim_equals=flag:\"a\"b", "claim_equals=flag:\\\"a\\\"b: a value in double "
+		  "quotes must be one JSON string (end of file expected near 'b')" },
+		{ "claim_equals=n:1e999", "claim_equals=n:1e999: the number is out of range "
+		  "(real number overflow near '1e999')" },
 		{ "claim_any_of=groups:", "claim_any_of=groups:: the value list is empty" },
 		{ "claim_all_of=groups:a,,b", "claim_all_of=groups:a,,b: empty value in the list" },
 		{ "claim_any_of=groups:a,", "claim_any_of=groups:a,: empty value in the list" },

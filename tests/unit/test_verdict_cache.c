@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,6 +169,99 @@ test_verdict_key_follows_the_key_file(void **state)
 	}
 }
 
+/* A fresh key after `change` ran, and the same one while nothing changed. */
+static void
+assert_key_changes(const struct oa_ctx *ctx, const struct oa_token *token,
+		   void (*change)(const char *), const char *path, const char *what)
+{
+	char before[OA_VERDICT_KEY_BYTES], again[OA_VERDICT_KEY_BYTES], after[OA_VERDICT_KEY_BYTES];
+
+	assert_true(oa_verdict_cache_key(ctx, token, before));
+	assert_true(oa_verdict_cache_key(ctx, token, again));
+	assert_string_equal(before, again);
+	change(path);
+	assert_true(oa_verdict_cache_key(ctx, token, after));
+	if (strcmp(before, after) == 0)
+		fail_msg("the verdict key did not change when %s changed", what);
+}
+
+static void
+rewrite(const char *path)
+{
+	write_file(path, "rewritten, another size");
+}
+
+/* What trust-store updates do: a new file renamed over the old one. */
+static void
+replace(const char *path)
+{
+	char tmp[96];
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	write_file(tmp, "rewritten, another size");
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+/* c_rehash: a new certificate (and its hash link) in the directory. */
+static void
+add_entry(const char *dir)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s/0123abcd.0", dir);
+	write_file(path, "-----BEGIN CERTIFICATE-----\n");
+}
+
+/* The module version and every file that decides a verdict (the
+ * introspection client's secret; the CA file and folder that decide whom
+ * the module believes) are in the key: after an upgrade or a changed
+ * file no verdict of before is found. */
+static void
+test_verdict_key_follows_version_secret_and_trust_files(void **state)
+{
+	char dir[] = "/tmp/oa-verdict-trust-XXXXXX", cache_dir[64], secret[64], cafile[64],
+	     capath[64], cmd[128];
+	char k1[OA_VERDICT_KEY_BYTES], k2[OA_VERDICT_KEY_BYTES];
+	struct oa_config cfg = { 0 };
+	struct oa_cache cache = { .dirfd = -1 };
+	struct oa_ctx ctx;
+	struct oa_token token = { "token-one", 9, "-" };
+	struct oa_result r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
+	snprintf(secret, sizeof(secret), "%s/client.secret", dir);
+	snprintf(cafile, sizeof(cafile), "%s/ca.pem", dir);
+	snprintf(capath, sizeof(capath), "%s/certs", dir);
+	write_file(secret, "s3cret");
+	write_file(cafile, "-----BEGIN CERTIFICATE-----\n");
+	assert_int_equal(mkdir(capath, 0700), 0);
+	oa_result_init(&r);
+	assert_int_equal(oa_cache_open(cache_dir, true, &cache, &r), OA_OK);
+	cfg.client_secret_file = secret;
+	cfg.cafile = cafile;
+	cfg.capath = capath;
+	oa_ctx_init(&ctx, &cfg, &cache);
+
+	assert_true(oa_verdict_cache_key_of_version(&ctx, PAM_OAUTH2_VERSION, &token, k1));
+	assert_true(oa_verdict_cache_key(&ctx, &token, k2));
+	assert_string_equal(k1, k2);
+	assert_true(oa_verdict_cache_key_of_version(&ctx, "0.0.0-before", &token, k2));
+	assert_string_not_equal(k1, k2);
+
+	assert_key_changes(&ctx, &token, rewrite, secret, "client_secret_file=");
+	assert_key_changes(&ctx, &token, replace, cafile, "cafile=");
+	assert_key_changes(&ctx, &token, add_entry, capath, "capath=");
+	/* A trust file gone: no key, so the check runs and says why. */
+	assert_int_equal(unlink(cafile), 0);
+	assert_false(oa_verdict_cache_key(&ctx, &token, k1));
+
+	oa_cache_close(&cache);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -176,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_verdict_entry_malformed_or_expired_is_nothing),
 		cmocka_unit_test(test_verdict_entry_refusal_keeps_its_reason),
 		cmocka_unit_test(test_verdict_key_follows_the_key_file),
+		cmocka_unit_test(test_verdict_key_follows_version_secret_and_trust_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
