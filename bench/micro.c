@@ -1,17 +1,30 @@
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
  * keys from a jwks_file, as each login does it: the JWK Set file is read and
  * parsed, the token parsed, the signature and the claims checked.  Tokens
- * are signed here with the unit tests' JOSE builder.  Prints tables of
- * validations per second; asserts nothing.
+ * are signed here with the unit tests' JOSE builder.  Beside each
+ * algorithm, OpenSSL alone on the same key and signature (the floor): the
+ * key imported from the raw numbers a JWK carries and the signature
+ * verified, and the verification alone.  Prints tables of validations per
+ * second and the ratios of the issue's targets, each against a row timed
+ * in the same run; asserts nothing.
  *
- *   bench_micro [SECONDS_PER_CELL]      (default 1.5)
+ *   bench_micro [SECONDS_PER_CELL [CASE]]   (default 1.5; CASE: only the rows
+ *                                            whose label holds it, e.g. for
+ *                                            valgrind --tool=callgrind)
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+
+#include "base64url.h"
 #include "config.h"
 #include "context.h"
 #include "jose_builder.h"
@@ -22,6 +35,7 @@
 
 static char dir[] = "/tmp/oa_bench_micro.XXXXXX";
 static double seconds_per_cell = 1.5;
+static const char *only_case;
 
 static double
 now_s(void)
@@ -84,8 +98,9 @@ make_token(const char *alg, EVP_PKEY *key, size_t size)
 }
 
 /* Validates `token` against the JWK Set at `jwks` for about
- * seconds_per_cell; prints a row: label, token bytes, keys, rate, us each. */
-static void
+ * seconds_per_cell; prints a row: label, token bytes, keys, rate, us each.
+ * Returns us each (0 for a row left out). */
+static double
 measure(const char *label, const char *jwks, int nkeys, const char *token)
 {
 	char issuer_arg[128], jwks_arg[512];
@@ -97,6 +112,8 @@ measure(const char *label, const char *jwks, int nkeys, const char *token)
 	long n = 0;
 	double start, elapsed;
 
+	if (only_case != NULL && strstr(label, only_case) == NULL)
+		return 0;
 	snprintf(issuer_arg, sizeof(issuer_arg), "issuer=%s", ISSUER);
 	snprintf(jwks_arg, sizeof(jwks_arg), "jwks_file=%s", jwks);
 	oa_result_init(&r);
@@ -130,6 +147,172 @@ measure(const char *label, const char *jwks, int nkeys, const char *token)
 	       1e6 * elapsed / (double)n);
 	fflush(stdout);
 	oa_token_clear(&t);
+	return 1e6 * elapsed / (double)n;
+}
+
+/* OpenSSL alone on what a token and its JWK give: the public key's raw
+ * numbers (RSA n and e, the EC point, the Ed25519 bytes), the signing
+ * input, the signature (ECDSA's r||s turned into DER once, beforehand). */
+struct reference {
+	const char *alg;
+	EVP_PKEY *key; /* imported once, for the verification alone */
+	OSSL_PARAM *params;
+	const char *type;
+	const char *input;
+	size_t input_len;
+	unsigned char *sig;
+	size_t sig_len;
+};
+
+static EVP_PKEY *
+reference_import(const struct reference *ref)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, ref->type, NULL);
+	EVP_PKEY *key = NULL;
+
+	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, ref->params) != 1)
+		key = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+static bool
+reference_verify(const struct reference *ref, EVP_PKEY *key)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	bool pss = strcmp(ref->alg, "PS256") == 0, eddsa = strcmp(ref->alg, "EdDSA") == 0;
+	bool ok = md != NULL &&
+		  EVP_DigestVerifyInit(md, &pctx, eddsa ? NULL : EVP_sha256(), NULL, key) == 1 &&
+		  (!pss || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+			    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) == 1)) &&
+		  EVP_DigestVerify(md, ref->sig, ref->sig_len, (const unsigned char *)ref->input,
+				   ref->input_len) == 1;
+
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
+/* `token`'s signature and signing input, and `key`'s public numbers. */
+static bool
+reference_make(const char *alg, EVP_PKEY *key, const char *token, struct reference *ref)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	const char *dot = strrchr(token, '.');
+	unsigned char *raw = NULL, point[256];
+	size_t raw_len = 0, point_len = 0;
+	char group[32];
+	BIGNUM *n = NULL, *e = NULL;
+	bool ok;
+
+	memset(ref, 0, sizeof(*ref));
+	ref->alg = alg;
+	ref->input = token;
+	ref->input_len = (size_t)(dot - token);
+	ok = bld != NULL && oa_base64url_decode(dot + 1, strlen(dot + 1), &raw, &raw_len);
+	if (ok && strncmp(alg, "ES", 2) == 0) {
+		ECDSA_SIG *es = ECDSA_SIG_new();
+		unsigned char *der = NULL;
+		int der_len;
+
+		ok = es != NULL && ECDSA_SIG_set0(es, BN_bin2bn(raw, 32, NULL),
+						  BN_bin2bn(raw + 32, 32, NULL)) == 1 &&
+		     (der_len = i2d_ECDSA_SIG(es, &der)) > 0;
+		ECDSA_SIG_free(es);
+		free(raw);
+		raw = ok ? malloc((size_t)der_len) : NULL;
+		if (raw != NULL) {
+			memcpy(raw, der, (size_t)der_len);
+			raw_len = (size_t)der_len;
+		}
+		OPENSSL_free(der);
+		ok = ok && raw != NULL;
+	}
+	ref->sig = raw;
+	ref->sig_len = raw_len;
+	if (ok && EVP_PKEY_is_a(key, "RSA")) {
+		ref->type = "RSA";
+		ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) == 1 &&
+		     EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) == 1 &&
+		     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) == 1 &&
+		     OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) == 1;
+	} else if (ok) {
+		bool ec = EVP_PKEY_is_a(key, "EC");
+
+		ref->type = ec ? "EC" : "ED25519";
+		ok = EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point,
+						     sizeof(point), &point_len) == 1 &&
+		     (!ec || (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+							     sizeof(group), NULL) == 1 &&
+			      OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+							      group, 0) == 1)) &&
+		     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
+						      point_len) == 1;
+	}
+	ok = ok && (ref->params = OSSL_PARAM_BLD_to_param(bld)) != NULL &&
+	     (ref->key = reference_import(ref)) != NULL && reference_verify(ref, ref->key);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	return ok;
+}
+
+static void
+reference_clear(struct reference *ref)
+{
+	EVP_PKEY_free(ref->key);
+	OSSL_PARAM_free(ref->params);
+	free(ref->sig);
+	memset(ref, 0, sizeof(*ref));
+}
+
+/* OpenSSL alone for about seconds_per_cell: with `import`, the key built
+ * from its numbers and the signature verified; without, the verification
+ * with the key built once.  Prints a row; returns us each. */
+static double
+measure_reference(const struct reference *ref, bool import, size_t token_len)
+{
+	char label[64];
+	long n = 0;
+	double start, elapsed;
+
+	snprintf(label, sizeof(label), "%s, OpenSSL alone: %s", ref->alg,
+		 import ? "import + verify" : "verify");
+	if (only_case != NULL && strstr(label, only_case) == NULL)
+		return 0;
+	start = now_s();
+	do {
+		for (int i = 0; i < 16; i++, n++) {
+			EVP_PKEY *key = import ? reference_import(ref) : ref->key;
+
+			if (key == NULL || !reference_verify(ref, key)) {
+				fprintf(stderr, "%s: OpenSSL refused\n", label);
+				exit(1);
+			}
+			if (import)
+				EVP_PKEY_free(key);
+		}
+		elapsed = now_s() - start;
+	} while (elapsed < seconds_per_cell);
+	printf("| %s | %zu | 1 | %.0f | %.1f |\n", label, token_len, (double)n / elapsed,
+	       1e6 * elapsed / (double)n);
+	fflush(stdout);
+	return 1e6 * elapsed / (double)n;
+}
+
+/* One row of the targets' table (line 0: no target, the ratio shown);
+ * nothing when a side was left out. */
+static void
+ratio_row(const char *what, double us, const char *floor, double floor_us, double line)
+{
+	if (us <= 0 || floor_us <= 0)
+		return;
+	printf("| %s | %.1f | %s | %.1f | %.2f | ", what, us, floor, floor_us, us / floor_us);
+	if (line > 0)
+		printf("<= %.1f | %s |\n", line, us / floor_us <= line ? "held" : "not held");
+	else
+		printf(" | no target |\n");
 }
 
 static void
@@ -145,11 +328,16 @@ main(int argc, char **argv)
 	static const struct {
 		const char *alg, *kty;
 	} algs[] = { { "RS256", "RSA" }, { "PS256", "RSA" }, { "ES256", "EC" }, { "EdDSA", "ED25519" } };
+	enum { N_ALGS = sizeof(algs) / sizeof(algs[0]) };
+	double alg_us[N_ALGS], ref_us[N_ALGS][2], size_us[3], keys_us[3];
 	EVP_PKEY *rsa, *filler;
 	char cmd[64], name[32], *jwks, *token;
+	int row;
 
 	if (argc > 1)
 		seconds_per_cell = atof(argv[1]);
+	if (argc > 2)
+		only_case = argv[2];
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
@@ -157,14 +345,24 @@ main(int argc, char **argv)
 	rsa = tb_keygen("RSA");
 	filler = tb_keygen("RSA");
 
-	table_header("oa_jwt_validate per algorithm (jwks_file with the one key, token ~0.5 KB)");
-	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+	table_header("oa_jwt_validate per algorithm (jwks_file with the one key, token ~0.5 KB), "
+		     "and OpenSSL alone on the same key and signature");
+	for (size_t i = 0; i < N_ALGS; i++) {
 		EVP_PKEY *key = strcmp(algs[i].kty, "RSA") == 0 ? rsa : tb_keygen(algs[i].kty);
+		struct reference ref;
 
 		snprintf(name, sizeof(name), "alg-%zu.json", i);
 		jwks = write_jwks(key, filler, 0, name);
 		token = make_token(algs[i].alg, key, 0);
-		measure(algs[i].alg, jwks, 1, token);
+		if (!reference_make(algs[i].alg, key, token, &ref)) {
+			fprintf(stderr, "%s: OpenSSL could not verify the token alone\n", algs[i].alg);
+			return 1;
+		}
+		/* interleaved, so drift hits both sides alike */
+		ref_us[i][0] = measure_reference(&ref, true, strlen(token));
+		alg_us[i] = measure(algs[i].alg, jwks, 1, token);
+		ref_us[i][1] = measure_reference(&ref, false, strlen(token));
+		reference_clear(&ref);
 		free(token);
 		free(jwks);
 		if (key != rsa)
@@ -173,24 +371,42 @@ main(int argc, char **argv)
 
 	table_header("Token size (RS256, padding claim, one key)");
 	jwks = write_jwks(rsa, filler, 0, "one.json");
+	row = 0;
 	for (size_t kb = 1; kb <= 16; kb *= 4) {
 		snprintf(name, sizeof(name), "RS256 %zu KB", kb);
 		token = make_token("RS256", rsa, kb * 1024);
-		measure(name, jwks, 1, token);
+		size_us[row++] = measure(name, jwks, 1, token);
 		free(token);
 	}
 	free(jwks);
 
 	table_header("JWKS size (RS256 RSA-2048 keys, the signing key last, token with kid)");
 	token = make_token("RS256", rsa, 0);
+	row = 0;
 	for (int keys = 1; keys <= 100; keys *= 10) {
 		snprintf(name, sizeof(name), "jwks-%d.json", keys);
 		jwks = write_jwks(rsa, filler, keys - 1, name);
 		snprintf(name, sizeof(name), "RS256, %d keys", keys);
-		measure(name, jwks, keys, token);
+		keys_us[row++] = measure(name, jwks, keys, token);
 		free(jwks);
 	}
 	free(token);
+
+	printf("\n## Targets, each against a floor timed in this run\n\n"
+	       "| row | us | floor | floor us | ratio | line | verdict |\n"
+	       "|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < N_ALGS; i++) {
+		char what[48];
+
+		/* the issue's line is for ES256 and EdDSA */
+		double line = algs[i].kty[0] == 'R' ? 0 : 1.5;
+
+		snprintf(what, sizeof(what), "%s validation", algs[i].alg);
+		ratio_row(what, alg_us[i], "OpenSSL alone: import + verify", ref_us[i][0], line);
+		ratio_row(what, alg_us[i], "OpenSSL alone: verify", ref_us[i][1], line);
+	}
+	ratio_row("RS256 16 KB token", size_us[2], "RS256 1 KB token", size_us[0], 2.5);
+	ratio_row("RS256, 100 keys, token with kid", keys_us[2], "RS256, 1 keys", keys_us[0], 1.2);
 
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(filler);
