@@ -97,57 +97,144 @@ make_token(const char *alg, EVP_PKEY *key, size_t size)
 	return token;
 }
 
-/* Validates `token` against the JWK Set at `jwks` for about
- * seconds_per_cell; prints a row: label, token bytes, keys, rate, us each.
- * Returns us each (0 for a row left out). */
-static double
-measure(const char *label, const char *jwks, int nkeys, const char *token)
-{
-	char issuer_arg[128], jwks_arg[512];
-	const char *argv[] = { issuer_arg, jwks_arg, "audience=postgres",
-			       "username_claim=preferred_username", "max_token_size=65536" };
+/* One row of a table: what is timed, and its time per call in each round. */
+enum cell_kind { CELL_VALIDATE, CELL_IMPORT_VERIFY, CELL_VERIFY };
+
+#define ROUNDS 7
+
+struct cell {
+	char label[64];
+	enum cell_kind kind;
+	int keys;
+	size_t token_len;
+	/* CELL_VALIDATE */
 	struct oa_config cfg;
+	struct oa_token token;
+	char issuer_arg[128], jwks_arg[512];
+	/* the others */
+	const struct reference *ref;
+	double us[ROUNDS];
+};
+
+static bool
+wanted(const char *label)
+{
+	return only_case == NULL || strstr(label, only_case) != NULL;
+}
+
+/* A validation of `token` against the JWK Set at `jwks`. */
+static void
+cell_validate(struct cell *c, const char *label, const char *jwks, int keys, const char *token)
+{
+	const char *argv[] = { c->issuer_arg, c->jwks_arg, "audience=postgres",
+			       "username_claim=preferred_username", "max_token_size=65536" };
 	struct oa_result r;
-	struct oa_token t;
-	long n = 0;
-	double start, elapsed;
 
-	if (only_case != NULL && strstr(label, only_case) == NULL)
-		return 0;
-	snprintf(issuer_arg, sizeof(issuer_arg), "issuer=%s", ISSUER);
-	snprintf(jwks_arg, sizeof(jwks_arg), "jwks_file=%s", jwks);
+	memset(c, 0, sizeof(*c));
+	snprintf(c->label, sizeof(c->label), "%s", label);
+	c->kind = CELL_VALIDATE;
+	c->keys = keys;
+	snprintf(c->issuer_arg, sizeof(c->issuer_arg), "issuer=%s", ISSUER);
+	snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_file=%s", jwks);
 	oa_result_init(&r);
-	if (oa_config_parse(5, argv, &cfg, &r) != OA_OK) {
-		fprintf(stderr, "config: %s\n", r.reason);
+	if (oa_config_parse(5, argv, &c->cfg, &r) != OA_OK ||
+	    oa_token_intake(token, c->cfg.max_token_bytes, &c->token, &r) != OA_OK) {
+		fprintf(stderr, "%s: %s\n", label, r.reason);
 		exit(1);
 	}
-	if (oa_token_intake(token, cfg.max_token_bytes, &t, &r) != OA_OK) {
-		fprintf(stderr, "token: %s\n", r.reason);
-		exit(1);
-	}
-	start = now_s();
-	do {
-		/* a batch between clock readings */
-		for (int i = 0; i < 16; i++, n++) {
-			struct oa_ctx ctx;
-			json_t *claims = NULL;
-			long long exp;
+	c->token_len = c->token.len;
+}
 
-			oa_result_init(&r);
-			oa_ctx_init(&ctx, &cfg, NULL);
-			if (oa_jwt_validate(&ctx, &t, &claims, &exp, &r) != OA_OK) {
-				fprintf(stderr, "%s: refused: %s\n", label, r.reason);
-				exit(1);
-			}
-			json_decref(claims);
-		}
+static void reference_run(const struct cell *c);
+
+static void
+cell_run_once(struct cell *c)
+{
+	struct oa_ctx ctx;
+	struct oa_result r;
+	json_t *claims = NULL;
+	long long exp;
+
+	if (c->kind != CELL_VALIDATE) {
+		reference_run(c);
+		return;
+	}
+	oa_result_init(&r);
+	oa_ctx_init(&ctx, &c->cfg, NULL);
+	if (oa_jwt_validate(&ctx, &c->token, &claims, &exp, &r) != OA_OK) {
+		fprintf(stderr, "%s: refused: %s\n", c->label, r.reason);
+		exit(1);
+	}
+	json_decref(claims);
+}
+
+/* us per call over about `seconds`, in batches between clock readings. */
+static double
+cell_slice(struct cell *c, double seconds)
+{
+	double start = now_s(), elapsed;
+	long n = 0;
+
+	do {
+		for (int i = 0; i < 8; i++, n++)
+			cell_run_once(c);
 		elapsed = now_s() - start;
-	} while (elapsed < seconds_per_cell);
-	printf("| %s | %zu | %d | %.0f | %.1f |\n", label, t.len, nkeys, (double)n / elapsed,
-	       1e6 * elapsed / (double)n);
-	fflush(stdout);
-	oa_token_clear(&t);
+	} while (elapsed < seconds);
 	return 1e6 * elapsed / (double)n;
+}
+
+static double
+median_of(const double *v, int n)
+{
+	double s[ROUNDS];
+
+	memcpy(s, v, sizeof(double) * (size_t)n);
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && s[j - 1] > s[j]; j--) {
+			double t = s[j];
+
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* Times the cells of a table in ROUNDS rounds, each cell for a slice of
+ * seconds_per_cell per round, in an order rotated from round to round, so
+ * that the drift of a shared machine falls on every cell alike; prints a
+ * row per cell with the median over rounds and the range. */
+static void
+measure_group(struct cell *cells, int n)
+{
+	for (int round = 0; round < ROUNDS; round++)
+		for (int k = 0; k < n; k++) {
+			struct cell *c = &cells[(k + round) % n];
+
+			if (wanted(c->label))
+				c->us[round] = cell_slice(c, seconds_per_cell / ROUNDS);
+		}
+	for (int k = 0; k < n; k++) {
+		struct cell *c = &cells[k];
+		double med, lo = c->us[0], hi = c->us[0];
+
+		if (!wanted(c->label))
+			continue;
+		med = median_of(c->us, ROUNDS);
+		for (int r = 1; r < ROUNDS; r++) {
+			lo = c->us[r] < lo ? c->us[r] : lo;
+			hi = c->us[r] > hi ? c->us[r] : hi;
+		}
+		printf("| %s | %zu | %d | %.0f | %.1f | %.1f..%.1f |\n", c->label, c->token_len,
+		       c->keys, 1e6 / med, med, lo, hi);
+	}
+	fflush(stdout);
+}
+
+static void
+cell_clear(struct cell *c)
+{
+	if (c->kind == CELL_VALIDATE)
+		oa_token_clear(&c->token);
 }
 
 /* OpenSSL alone on what a token and its JWK give: the public key's raw
@@ -267,50 +354,52 @@ reference_clear(struct reference *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-/* OpenSSL alone for about seconds_per_cell: with `import`, the key built
- * from its numbers and the signature verified; without, the verification
- * with the key built once.  Prints a row; returns us each. */
-static double
-measure_reference(const struct reference *ref, bool import, size_t token_len)
+/* OpenSSL alone: with CELL_IMPORT_VERIFY the key built from its numbers
+ * and the signature verified; with CELL_VERIFY the verification with the
+ * key built once. */
+static void
+reference_run(const struct cell *c)
 {
-	char label[64];
-	long n = 0;
-	double start, elapsed;
+	bool import = c->kind == CELL_IMPORT_VERIFY;
+	EVP_PKEY *key = import ? reference_import(c->ref) : c->ref->key;
 
-	snprintf(label, sizeof(label), "%s, OpenSSL alone: %s", ref->alg,
-		 import ? "import + verify" : "verify");
-	if (only_case != NULL && strstr(label, only_case) == NULL)
-		return 0;
-	start = now_s();
-	do {
-		for (int i = 0; i < 16; i++, n++) {
-			EVP_PKEY *key = import ? reference_import(ref) : ref->key;
-
-			if (key == NULL || !reference_verify(ref, key)) {
-				fprintf(stderr, "%s: OpenSSL refused\n", label);
-				exit(1);
-			}
-			if (import)
-				EVP_PKEY_free(key);
-		}
-		elapsed = now_s() - start;
-	} while (elapsed < seconds_per_cell);
-	printf("| %s | %zu | 1 | %.0f | %.1f |\n", label, token_len, (double)n / elapsed,
-	       1e6 * elapsed / (double)n);
-	fflush(stdout);
-	return 1e6 * elapsed / (double)n;
+	if (key == NULL || !reference_verify(c->ref, key)) {
+		fprintf(stderr, "%s: OpenSSL refused\n", c->label);
+		exit(1);
+	}
+	if (import)
+		EVP_PKEY_free(key);
 }
 
-/* One row of the targets' table (line 0: no target, the ratio shown);
+static void
+cell_reference(struct cell *c, const struct reference *ref, enum cell_kind kind, size_t token_len)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->label, sizeof(c->label), "%s, OpenSSL alone: %s", ref->alg,
+		 kind == CELL_IMPORT_VERIFY ? "import + verify" : "verify");
+	c->kind = kind;
+	c->keys = 1;
+	c->token_len = token_len;
+	c->ref = ref;
+}
+
+/* One row of the targets' table: the median over rounds of the ratio of
+ * `c` to `floor` in the same round (line 0: no target, the ratio shown);
  * nothing when a side was left out. */
 static void
-ratio_row(const char *what, double us, const char *floor, double floor_us, double line)
+ratio_row(const char *what, const struct cell *c, const struct cell *floor, double line)
 {
-	if (us <= 0 || floor_us <= 0)
+	double ratio[ROUNDS], med;
+
+	if (!wanted(c->label) || !wanted(floor->label))
 		return;
-	printf("| %s | %.1f | %s | %.1f | %.2f | ", what, us, floor, floor_us, us / floor_us);
+	for (int r = 0; r < ROUNDS; r++)
+		ratio[r] = c->us[r] / floor->us[r];
+	med = median_of(ratio, ROUNDS);
+	printf("| %s | %.1f | %s | %.1f | %.2f | ", what, median_of(c->us, ROUNDS), floor->label,
+	       median_of(floor->us, ROUNDS), med);
 	if (line > 0)
-		printf("<= %.1f | %s |\n", line, us / floor_us <= line ? "held" : "not held");
+		printf("<= %.1f | %s |\n", line, med <= line ? "held" : "not held");
 	else
 		printf(" | no target |\n");
 }
@@ -318,8 +407,8 @@ ratio_row(const char *what, double us, const char *floor, double floor_us, doubl
 static void
 table_header(const char *title)
 {
-	printf("\n## %s\n\n| case | token bytes | keys in JWKS | validations/s | us each |\n"
-	       "|---|---|---|---|---|\n", title);
+	printf("\n## %s\n\n| case | token bytes | keys in JWKS | validations/s | us each | min..max us |\n"
+	       "|---|---|---|---|---|---|\n", title);
 }
 
 int
@@ -329,8 +418,9 @@ main(int argc, char **argv)
 		const char *alg, *kty;
 	} algs[] = { { "RS256", "RSA" }, { "PS256", "RSA" }, { "ES256", "EC" }, { "EdDSA", "ED25519" } };
 	enum { N_ALGS = sizeof(algs) / sizeof(algs[0]) };
-	double alg_us[N_ALGS], ref_us[N_ALGS][2], size_us[3], keys_us[3];
-	EVP_PKEY *rsa, *filler;
+	static struct cell per_alg[N_ALGS][3], sizes[3], sets[3];
+	static struct reference refs[N_ALGS];
+	EVP_PKEY *rsa, *filler, *keys[N_ALGS];
 	char cmd[64], name[32], *jwks, *token;
 	int row;
 
@@ -348,25 +438,20 @@ main(int argc, char **argv)
 	table_header("oa_jwt_validate per algorithm (jwks_file with the one key, token ~0.5 KB), "
 		     "and OpenSSL alone on the same key and signature");
 	for (size_t i = 0; i < N_ALGS; i++) {
-		EVP_PKEY *key = strcmp(algs[i].kty, "RSA") == 0 ? rsa : tb_keygen(algs[i].kty);
-		struct reference ref;
-
+		keys[i] = strcmp(algs[i].kty, "RSA") == 0 ? rsa : tb_keygen(algs[i].kty);
 		snprintf(name, sizeof(name), "alg-%zu.json", i);
-		jwks = write_jwks(key, filler, 0, name);
-		token = make_token(algs[i].alg, key, 0);
-		if (!reference_make(algs[i].alg, key, token, &ref)) {
+		jwks = write_jwks(keys[i], filler, 0, name);
+		token = make_token(algs[i].alg, keys[i], 0);
+		if (!reference_make(algs[i].alg, keys[i], token, &refs[i])) {
 			fprintf(stderr, "%s: OpenSSL could not verify the token alone\n", algs[i].alg);
 			return 1;
 		}
-		/* interleaved, so drift hits both sides alike */
-		ref_us[i][0] = measure_reference(&ref, true, strlen(token));
-		alg_us[i] = measure(algs[i].alg, jwks, 1, token);
-		ref_us[i][1] = measure_reference(&ref, false, strlen(token));
-		reference_clear(&ref);
+		cell_validate(&per_alg[i][0], algs[i].alg, jwks, 1, token);
+		cell_reference(&per_alg[i][1], &refs[i], CELL_IMPORT_VERIFY, strlen(token));
+		cell_reference(&per_alg[i][2], &refs[i], CELL_VERIFY, strlen(token));
+		measure_group(per_alg[i], 3);
 		free(token);
 		free(jwks);
-		if (key != rsa)
-			EVP_PKEY_free(key);
 	}
 
 	table_header("Token size (RS256, padding claim, one key)");
@@ -375,39 +460,51 @@ main(int argc, char **argv)
 	for (size_t kb = 1; kb <= 16; kb *= 4) {
 		snprintf(name, sizeof(name), "RS256 %zu KB", kb);
 		token = make_token("RS256", rsa, kb * 1024);
-		size_us[row++] = measure(name, jwks, 1, token);
+		cell_validate(&sizes[row++], name, jwks, 1, token);
 		free(token);
 	}
+	measure_group(sizes, 3);
 	free(jwks);
 
 	table_header("JWKS size (RS256 RSA-2048 keys, the signing key last, token with kid)");
 	token = make_token("RS256", rsa, 0);
 	row = 0;
-	for (int keys = 1; keys <= 100; keys *= 10) {
-		snprintf(name, sizeof(name), "jwks-%d.json", keys);
-		jwks = write_jwks(rsa, filler, keys - 1, name);
-		snprintf(name, sizeof(name), "RS256, %d keys", keys);
-		keys_us[row++] = measure(name, jwks, keys, token);
+	for (int n = 1; n <= 100; n *= 10) {
+		snprintf(name, sizeof(name), "jwks-%d.json", n);
+		jwks = write_jwks(rsa, filler, n - 1, name);
+		snprintf(name, sizeof(name), "RS256, %d keys", n);
+		cell_validate(&sets[row++], name, jwks, n, token);
 		free(jwks);
 	}
+	measure_group(sets, 3);
 	free(token);
 
-	printf("\n## Targets, each against a floor timed in this run\n\n"
+	printf("\n## Targets, each the median over %d rounds of its ratio to a floor timed in the same round\n\n"
 	       "| row | us | floor | floor us | ratio | line | verdict |\n"
-	       "|---|---|---|---|---|---|---|\n");
+	       "|---|---|---|---|---|---|---|\n", ROUNDS);
 	for (size_t i = 0; i < N_ALGS; i++) {
-		char what[48];
-
 		/* the issue's line is for ES256 and EdDSA */
 		double line = algs[i].kty[0] == 'R' ? 0 : 1.5;
+		char what[48];
 
 		snprintf(what, sizeof(what), "%s validation", algs[i].alg);
-		ratio_row(what, alg_us[i], "OpenSSL alone: import + verify", ref_us[i][0], line);
-		ratio_row(what, alg_us[i], "OpenSSL alone: verify", ref_us[i][1], line);
+		ratio_row(what, &per_alg[i][0], &per_alg[i][1], line);
+		ratio_row(what, &per_alg[i][0], &per_alg[i][2], line);
 	}
-	ratio_row("RS256 16 KB token", size_us[2], "RS256 1 KB token", size_us[0], 2.5);
-	ratio_row("RS256, 100 keys, token with kid", keys_us[2], "RS256, 1 keys", keys_us[0], 1.2);
+	ratio_row("RS256 16 KB token", &sizes[2], &sizes[0], 2.5);
+	ratio_row("RS256, 100 keys, token with kid", &sets[2], &sets[0], 1.2);
 
+	for (size_t i = 0; i < N_ALGS; i++) {
+		for (int k = 0; k < 3; k++)
+			cell_clear(&per_alg[i][k]);
+		reference_clear(&refs[i]);
+		if (keys[i] != rsa)
+			EVP_PKEY_free(keys[i]);
+	}
+	for (int k = 0; k < 3; k++) {
+		cell_clear(&sizes[k]);
+		cell_clear(&sets[k]);
+	}
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(filler);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
