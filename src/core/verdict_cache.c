@@ -55,7 +55,7 @@ oa_verdict_cache_key(const struct oa_ctx *ctx, const struct oa_token *token,
 	if (!add_file_identity(&c, ctx->cfg->jwks_file) ||
 	    !add_file_identity(&c, ctx->cfg->hmac_secret_file))
 		return false;
-	oa_sha256_update(&c, token->value, token->len);
+	oa_sha256_update(&c, token->digest, sizeof(token->digest));
 	oa_sha256_final(&c, md);
 	oa_hex(md, sizeof(md), out);
 	return true;
