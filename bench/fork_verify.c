@@ -2,7 +2,7 @@
  * freshly forked process to import an RSA-2048 public key from its n and e
  * (as a JWK import does) and verify one RS256 signature, against an empty
  * child.  A parent forks one child per round, as the postmaster forks a
- * backend, and reports the children's CPU time (getrusage); --preload
+ * backend, and reports the median of the children's own CPU times (wait4); --preload
  * MODULE first does in the parent what pam_oauth2_preload does in the
  * postmaster.  The key and signature come from a helper process, so the
  * parent's OpenSSL is only as warm as the mode says.  Prints figures,
@@ -109,32 +109,38 @@ import_and_verify(const struct material *m)
 }
 
 static double
-children_cpu_ms(void)
+rusage_ms(const struct rusage *ru)
 {
-	struct rusage ru;
-
-	getrusage(RUSAGE_CHILDREN, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e3 +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e3;
 }
 
-/* ms of CPU per child; negative if a child failed. */
-static double
-per_child(const struct material *m, bool verify, long children)
+static int
+by_value(const void *a, const void *b)
 {
-	double before = children_cpu_ms();
+	double x = *(const double *)a, y = *(const double *)b;
 
+	return x < y ? -1 : x > y;
+}
+
+/* Each child's own CPU time (wait4), `children` of them, into ms[]; false
+ * if a child failed. */
+static bool
+run_children(const struct material *m, bool verify, long children, double *ms)
+{
 	for (long i = 0; i < children; i++) {
+		struct rusage ru;
 		int status;
 		pid_t pid = fork();
 
 		if (pid == 0)
 			_exit(!verify || import_and_verify(m) ? 0 : 1);
-		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0)
-			return -1;
+			return false;
+		ms[i] = rusage_ms(&ru);
 	}
-	return (children_cpu_ms() - before) / (double)children;
+	return true;
 }
 
 int
@@ -167,18 +173,29 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Interleaved halves, so drift on a shared machine hits both. */
+	/* Empty and verifying children alternate in ten blocks, so drift on a
+	 * shared machine hits both; the figures are medians of the children's
+	 * own CPU times, which a busy neighbour moves less than a mean. */
 	{
-		long half = children / 2 + 1;
-		double e1 = per_child(&m, false, half), v1 = per_child(&m, true, half);
-		double e2 = per_child(&m, false, half), v2 = per_child(&m, true, half);
+		long block = children / 10 + 1, n = 0;
+		double *e = calloc((size_t)(10 * block), sizeof(double));
+		double *v = calloc((size_t)(10 * block), sizeof(double));
 
-		if (e1 < 0 || v1 < 0 || e2 < 0 || v2 < 0) {
-			fprintf(stderr, "fork_verify: a child failed\n");
+		for (int b = 0; e != NULL && v != NULL && b < 10; b++, n += block)
+			if (!run_children(&m, false, block, e + n) || !run_children(&m, true, block, v + n)) {
+				fprintf(stderr, "fork_verify: a child failed\n");
+				return 1;
+			}
+		if (e == NULL || v == NULL) {
+			fprintf(stderr, "fork_verify: out of memory\n");
 			return 1;
 		}
-		empty = (e1 + e2) / 2;
-		verify = (v1 + v2) / 2;
+		qsort(e, (size_t)n, sizeof(double), by_value);
+		qsort(v, (size_t)n, sizeof(double), by_value);
+		empty = e[n / 2];
+		verify = v[n / 2];
+		free(e);
+		free(v);
 	}
 	printf("empty: %.3f ms per child\nrs256: %.3f ms per child\n", empty, verify);
 	return 0;

@@ -29,7 +29,7 @@ ROOT=$PWD
 BUILD=${BUILD_DIR:-$ROOT/build/bench}
 [ -d "$BUILD" ] || meson setup "$BUILD" >/dev/null
 ninja -C "$BUILD" >/dev/null
-ninja -C "$BUILD" bench/pam_cpu_probe.so >/dev/null
+ninja -C "$BUILD" bench/pam_cpu_probe.so bench/fork_verify >/dev/null
 
 . bench/serverlib.sh
 # The harness runs as postgres too, so both share one cache directory.
@@ -99,6 +99,12 @@ for m in "${MODES[@]}"; do
 	echo "$m done" >&2
 done
 
+# The floor under jwt_cached_keys, in the same run: OpenSSL alone importing
+# the key and checking an RS256 signature in a forked child, over an empty
+# child (bench/fork_verify, parent preloaded as the harness is).
+floor=$("$BUILD/bench/fork_verify" "${PRELOAD_ARGS[@]}" "$LOGINS") || bail "fork_verify failed"
+floor_us=$(awk '/^empty:/ { e = $2 } /^rs256:/ { v = $2 } END { printf "%.1f", (v - e) * 1000 }' <<<"$floor")
+
 # median FILE: the median CPU time in µs and the mean minor faults.
 median() {
 	sort -n "$1" | awk '{ ns[NR] = $1; f += $2 }
@@ -126,5 +132,24 @@ awk -v mb="$EVICT_MB" '
 				printf " | %.1f | %s | %.1f", v[r, i],
 					name[r] == "pam_ask_permit" ? "" : sprintf("%+.1f", v[r, i] - base[i]), v[r, i + 1]
 			printf " |\n"
+		}
+	}' "$WORK/inside"
+
+# What a change to the module can move: jwt_cached_keys over pam_ask_permit
+# in each place, less OpenSSL's own import + verify in a fresh child.
+echo
+echo "## The module's own share of jwt_cached_keys (us): over pam_ask_permit, less OpenSSL alone in a forked child (bench/fork_verify, this run: $floor_us us)"
+echo
+awk -v floor="$floor_us" '
+	$1 == "pam_ask_permit" { for (i = 2; i <= 7; i += 2) base[i] = $i }
+	$1 == "jwt_cached_keys" { for (i = 2; i <= 7; i += 2) jwt[i] = $i }
+	END {
+		split("server backend|harness child|harness child, cold first", place, "|")
+		printf "| place | jwt_cached_keys over pam_ask_permit: us | OpenSSL alone (fork_verify): us | the module'"'"'s own share: us |\n"
+		printf "|---|---|---|---|\n"
+		for (p = 1; p <= 3; p++) {
+			i = 2 * p
+			printf "| %s | %+.1f | %.1f | %+.1f |\n", place[p], jwt[i] - base[i], floor,
+				jwt[i] - base[i] - floor
 		}
 	}' "$WORK/inside"

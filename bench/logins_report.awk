@@ -4,9 +4,11 @@
 # run before and after it with the same clients (bench/logins.sh); its
 # ratio to pam_permit is taken against the mean of those two, so each
 # ratio compares runs seconds apart, and the tables give the median over
-# rounds.  The interval is a distribution-free one for that median (order
-# statistics, at least 95 % when there are six rounds or more; below that it
-# is the whole range).
+# rounds.  Its ratio to pam_ask_permit (the floor for a module that reads
+# the password, which the targets of issue 17 are set against) is taken
+# against the pam_ask_permit run of the same round.  The interval is a
+# distribution-free one for that median (order statistics, at least 95 %
+# when there are six rounds or more; below that it is the whole range).
 #
 #   awk -v order="M1 M2 ..." -v clients="1 2" -v ui=MS -v in_=MS -f logins_report.awk RATES
 # ui and in_: the issuer's own userinfo and introspection times ("-" if
@@ -91,6 +93,7 @@ END {
 		xp[key, k] = (p > 0) ? f[5] / p : 0
 		xa[key, k] = (a > 0) ? f[5] / a : 0
 		added[key, k] = (f[5] > 0 && p > 0) ? 1000 / f[5] - 1000 / p : 0
+		added_ask[key, k] = (f[5] > 0 && a > 0) ? 1000 / f[5] - 1000 / a : 0
 		cpu_added[key, k] = f[6] - pc
 	}
 
@@ -111,6 +114,8 @@ END {
 		}
 		column(xa, key, n, v)
 		amed = median(v, n)
+		interval(v, n)
+		xa_med[key] = amed; lo_xa[key] = lo; hi_xa[key] = hi
 		column(cpu_added, key, n, v)
 		cadd = median(v, n)
 		extra = ""; iss = ""
@@ -119,6 +124,10 @@ END {
 			extra = sprintf("%+.2f", median(v, n))
 			interval(v, n)
 			lo_ms[key] = lo; hi_ms[key] = hi; med_ms[key] = extra
+			column(added_ask, key, n, v)
+			ask_ms[key] = median(v, n)
+			interval(v, n)
+			lo_ask_ms[key] = lo; hi_ask_ms[key] = hi
 		}
 		# last, so that lo and hi are the ratio's
 		column(xp, key, n, v)
@@ -131,26 +140,29 @@ END {
 		xmed_of[key] = xmed; lo_x[key] = lo; hi_x[key] = hi
 	}
 
-	printf "\n## Targets (issue 7), each against pam_permit in this run\n\n"
-	printf "held: the whole interval is on the right side of the line; not held: the whole of it is on the wrong side; within noise: it crosses the line.\n\n"
+	printf "\n## Targets (issue 17), each against pam_ask_permit in this run\n\n"
+	printf "The floor is pam_ask_permit, which reads the password as every token module must and grants. held: the whole interval is on the right side of the line; not held: the whole of it is on the wrong side; within noise: it crosses the line.\n\n"
 	printf "| target | method | clients | measured (95%% interval) | line | verdict |\n"
 	printf "|---|---|---|---|---|---|\n"
 	for (i = 1; i <= nm; i++) for (c = 1; c <= nc; c++) {
 		m = methods[i]; key = m " " cls[c]
 		if (!(key in xmed_of))
 			continue
-		if (m ~ /_cached$/ || m == "jwt_cached_verdict" || m == "jwt_cached_keys") {
-			lo = lo_x[key]; hi = hi_x[key]
+		lo = lo_xa[key]; hi = hi_xa[key]
+		if (m ~ /_cached$/ || m == "jwt_cached_verdict") {
 			printf "| %s | %s | %s | %.3f (%.3f..%.3f) | >= 0.95 | %s |\n",
-				m == "jwt_cached_keys" ? "JWT with cached keys >= 0.95 x pam_permit" : "cached verdict >= 0.95 x pam_permit",
-				m, cls[c], xmed_of[key], lo, hi, verdict(1, 0.95)
+				"cached verdict >= 0.95 x pam_ask_permit", m, cls[c], xa_med[key], lo, hi,
+				verdict(1, 0.95)
+		} else if (m == "jwt_cached_keys" && cls[c] == 1) {
+			printf "| %s | %s | %s | %.3f (%.3f..%.3f) | >= 0.90 | %s |\n",
+				"JWT with cached keys >= 0.90 x pam_ask_permit", m, cls[c], xa_med[key], lo, hi,
+				verdict(1, 0.90)
 		} else if ((m == "userinfo_cold" && ui != "-") || (m == "introspect_cold" && in_ != "-")) {
 			line = (m == "userinfo_cold" ? ui : in_) + 1
-			lo = lo_ms[key]; hi = hi_ms[key]
-			printf "| %s | %s | %s | %s ms (%+.2f..%+.2f) | <= +%.2f ms | %s |\n",
-				"cold: ms over pam_permit <= issuer alone + 1 ms", m, cls[c],
-				med_ms[key], lo, hi, line, verdict(0, line)
+			lo = lo_ask_ms[key]; hi = hi_ask_ms[key]
+			printf "| %s | %s | %s | %+.2f ms (%+.2f..%+.2f) | <= +%.2f ms | %s |\n",
+				"cold: ms over pam_ask_permit <= issuer alone + 1 ms", m, cls[c],
+				ask_ms[key], lo, hi, line, verdict(0, line)
 		}
 	}
 }
-

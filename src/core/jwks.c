@@ -4,29 +4,91 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "file_trust.h"
 #include "json_equals.h"
 #include "json_error.h"
+#include "read_full.h"
 #include "signature.h"
 #include "text.h"
 
-static bool
-kid_seen_before(const json_t *keys, size_t index)
+struct kid_ref {
+	const char *bytes;
+	size_t len;
+};
+
+static int
+kid_order(const void *a, const void *b)
 {
-	const json_t *kid = json_object_get(json_array_get(keys, index), "kid");
+	const struct kid_ref *x = a, *y = b;
 
-	if (!json_is_string(kid))
-		return false;
-	for (size_t j = 0; j < index; j++) {
-		const json_t *other = json_object_get(json_array_get(keys, j), "kid");
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->bytes, y->bytes, x->len);
+}
 
-		if (json_is_string(other) && json_equal(kid, other))
-			return true;
+/* Whether two members carry the same kid, byte for byte: sorted and
+ * compared neighbour to neighbour, since every JWT login checks the set
+ * and comparing every pair of a 256-key set is 32,640 lookups. */
+static enum oa_status
+kids_repeat(const json_t *keys, size_t count, bool *repeat)
+{
+	struct kid_ref *kids = calloc(count > 0 ? count : 1, sizeof(*kids));
+	size_t n = 0;
+
+	*repeat = false;
+	if (kids == NULL)
+		return OA_INTERNAL;
+	for (size_t i = 0; i < count; i++) {
+		const json_t *kid = json_object_get(json_array_get(keys, i), "kid");
+
+		if (json_is_string(kid)) {
+			kids[n].bytes = json_string_value(kid);
+			kids[n++].len = json_string_length(kid);
+		}
 	}
-	return false;
+	qsort(kids, n, sizeof(*kids), kid_order);
+	for (size_t i = 1; i < n && !*repeat; i++)
+		*repeat = kid_order(&kids[i - 1], &kids[i]) == 0;
+	free(kids);
+	return OA_OK;
+}
+
+/* The algorithms a member may verify, read from its JSON before any
+ * import: its kty and crv (RFC 7518 6.1, RFC 8037 2), narrowed by its own
+ * alg; none when "use" is anything but "sig" (RFC 7517 4.2) or a member it
+ * needs is missing or of the wrong type (the import would refuse it).
+ * oa_jwk_fits still decides on the imported key. */
+static unsigned
+member_algs(const json_t *member)
+{
+	const json_t *kty = json_object_get(member, "kty");
+	const json_t *crv = json_object_get(member, "crv");
+	const json_t *use = json_object_get(member, "use");
+	const json_t *alg = json_object_get(member, "alg");
+	unsigned algs = 0;
+	enum oa_alg own;
+
+	if (use != NULL && !oa_json_string_equals(use, "sig", 3))
+		return 0;
+	if (oa_json_string_equals(kty, "RSA", 3))
+		algs = 1u << OA_ALG_RS256 | 1u << OA_ALG_RS384 | 1u << OA_ALG_RS512 |
+		       1u << OA_ALG_PS256 | 1u << OA_ALG_PS384 | 1u << OA_ALG_PS512;
+	else if (oa_json_string_equals(kty, "EC", 2))
+		algs = oa_json_string_equals(crv, "P-256", 5) ? 1u << OA_ALG_ES256 :
+		       oa_json_string_equals(crv, "P-384", 5) ? 1u << OA_ALG_ES384 :
+		       oa_json_string_equals(crv, "P-521", 5) ? 1u << OA_ALG_ES512 : 0;
+	else if (oa_json_string_equals(kty, "OKP", 3))
+		algs = oa_json_string_equals(crv, "Ed25519", 7) ? 1u << OA_ALG_EDDSA : 0;
+	if (alg == NULL)
+		return algs;
+	if (!json_is_string(alg) ||
+	    !oa_alg_parse(json_string_value(alg), json_string_length(alg), &own))
+		return 0;
+	return algs & 1u << own;
 }
 
 static bool
@@ -60,12 +122,22 @@ oa_jwks_kept(const json_t *doc)
 	return json_pack("{s:o}", "keys", kept_keys);
 }
 
+/* Whether the member is one a token may use (oa_jwks_from_json). */
+static bool
+member_wanted(const json_t *member, const char *kid, size_t kid_len, unsigned algs)
+{
+	if (kid != NULL)
+		return member_has_kid(member, kid, kid_len);
+	return algs == OA_JWKS_ANY_ALG || (member_algs(member) & algs) != 0;
+}
+
 enum oa_status
-oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, struct oa_jwks *out,
-		  struct oa_result *first_skip, struct oa_result *r)
+oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *first_skip, struct oa_result *r)
 {
 	const json_t *keys = json_object_get(doc, "keys");
 	size_t count;
+	bool repeat;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_array(keys))
@@ -74,19 +146,20 @@ oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, struct oa_
 	if (count > OA_MAX_JWKS_KEYS)
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has %zu keys, over the limit of %d: refused",
 			       count, OA_MAX_JWKS_KEYS);
-	for (size_t i = 0; i < count; i++)
-		if (kid_seen_before(keys, i))
-			return oa_fail(r, OA_UNAVAILABLE,
-				       "JWKS has two keys with the same kid: refused");
+	if (kids_repeat(keys, count, &repeat) != OA_OK)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	if (repeat)
+		return oa_fail(r, OA_UNAVAILABLE, "JWKS has two keys with the same kid: refused");
 	out->keys = calloc(count > 0 ? count : 1, sizeof(*out->keys));
 	if (out->keys == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	for (size_t i = 0; i < count; i++) {
 		struct oa_result why;
 
-		if (kid != NULL && !member_has_kid(json_array_get(keys, i), kid, kid_len))
+		if (!member_wanted(json_array_get(keys, i), kid, kid_len, algs))
 			continue;
 		oa_result_init(&why);
+		out->imported++;
 		if (oa_jwk_import(json_array_get(keys, i), &out->keys[out->n], &why) == OA_OK) {
 			out->n++;
 			continue;
@@ -100,31 +173,67 @@ oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, struct oa_
 	return OA_OK;
 }
 
-enum oa_status
-oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
-		  struct oa_jwks *out, struct oa_result *r)
+/* The whole file in one read (jansson reading a FILE takes a getc per
+ * byte), held to the bound of a set fetched from the issuer. */
+static enum oa_status
+read_jwks_file(const char *path, char **text, size_t *len, struct oa_result *r)
 {
-	json_error_t err;
-	json_t *doc;
-	char shown[96];
-	/* O_NONBLOCK: a FIFO in the file's place must not hang the login. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	size_t want;
+	int err, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	memset(out, 0, sizeof(*out));
+	*text = NULL;
 	if (fd < 0)
-		return oa_fail(r, OA_CONFIG, "jwks_file: %s: %s", path, strerror(errno));
+		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return oa_fail(r, OA_CONFIG, "jwks_file %s is not a regular file", path);
+	}
 	/* The file read, not the path checked with the arguments. */
 	if (oa_file_trust_fd("jwks_file", path, fd, OA_FILE_PLAIN, r) != OA_OK) {
 		close(fd);
 		return r->status;
 	}
-	doc = json_loadfd(fd, JSON_REJECT_DUPLICATES, &err);
+	want = st.st_size < OA_MAX_RESPONSE_BYTES ? (size_t)st.st_size : OA_MAX_RESPONSE_BYTES;
+	/* One byte more, to tell a file over the bound (or grown since
+	 * fstat) from one at it. */
+	*text = malloc(want + 1);
+	if (*text == NULL) {
+		close(fd);
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	}
+	err = oa_read_full(fd, *text, want + 1, len);
 	close(fd);
+	if (err != 0)
+		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(err));
+	if (*len > OA_MAX_RESPONSE_BYTES)
+		return oa_fail(r, OA_CONFIG, "jwks_file %s is over %d bytes", path,
+			       OA_MAX_RESPONSE_BYTES);
+	return OA_OK;
+}
+
+enum oa_status
+oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *r)
+{
+	json_error_t err;
+	json_t *doc;
+	char shown[96], *text;
+	size_t len = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (read_jwks_file(path, &text, &len, r) != OA_OK) {
+		free(text);
+		return r->status;
+	}
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
 	if (doc == NULL) {
 		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
 	}
-	if (oa_jwks_from_json(doc, kid, kid_len, out, NULL, r) != OA_OK && r->status == OA_UNAVAILABLE)
+	if (oa_jwks_from_json(doc, kid, kid_len, algs, out, NULL, r) != OA_OK &&
+	    r->status == OA_UNAVAILABLE)
 		r->status = OA_CONFIG; /* a bad local file is our configuration */
 	json_decref(doc);
 	return r->status;

@@ -13,23 +13,31 @@
 struct oa_jwks {
 	struct oa_jwk *keys; /* owned */
 	size_t n;
-	size_t skipped; /* members that are not usable public signature keys */
+	size_t skipped;  /* members that are not usable public signature keys */
+	size_t imported; /* members handed to oa_jwk_import, usable or not */
 };
 
-/* `doc` must be {"keys":[...]}.  A set in which two keys share a kid is
- * refused whole (a token's kid must name one key).  With a kid, only the
- * member that carries it is imported (importing a key costs some 20 us, and
- * a set may hold dozens); with kid NULL, every member.  Keys that cannot be
- * imported (encryption keys, kinds or sizes not accepted) are left out and
- * counted; the first such reason is kept in *first_skip (may be NULL).
- * Failures are OA_UNAVAILABLE: the issuer published something unusable. */
-enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len,
-				 struct oa_jwks *out, struct oa_result *first_skip,
-				 struct oa_result *r);
+/* Every algorithm: for `algs` below, when the whole set is to be imported. */
+#define OA_JWKS_ANY_ALG (~0u)
 
-/* Reads a JWK Set from a file (jwks_file=); kid as above. */
+/* `doc` must be {"keys":[...]}.  A set in which two keys share a kid is
+ * refused whole (a token's kid must name one key), and so is a set of more
+ * than OA_MAX_JWKS_KEYS.  Importing a key costs some 20 us and a set may
+ * hold dozens, so only the members a token may use are imported: with a
+ * kid, the member that carries it (whether it fits is oa_jwks_verify's to
+ * say); with kid NULL, the members whose kty, crv, alg and use may fit one
+ * of `algs` (bits 1u << enum oa_alg; OA_JWKS_ANY_ALG for every member).
+ * Keys that cannot be imported (encryption keys, kinds or sizes not
+ * accepted) are left out and counted; the first such reason is kept in
+ * *first_skip (may be NULL).  Failures are OA_UNAVAILABLE: the issuer
+ * published something unusable. */
+enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len,
+				 unsigned algs, struct oa_jwks *out,
+				 struct oa_result *first_skip, struct oa_result *r);
+
+/* Reads a JWK Set from a file (jwks_file=); kid and algs as above. */
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
-				 struct oa_jwks *out, struct oa_result *r);
+				 unsigned algs, struct oa_jwks *out, struct oa_result *r);
 
 /* A copy of the set with each member cut by oa_jwk_kept (members that
  * are not objects kept as they are), which oa_jwks_from_json reads as it

@@ -30,7 +30,7 @@ parse_set(struct oa_ctx *ctx, const json_t *doc, struct oa_jwks *out,
 	struct oa_result skipped;
 
 	oa_result_init(&skipped);
-	if (oa_jwks_from_json(doc, NULL, 0, out, &skipped, r) == OA_OK && out->skipped > 0)
+	if (oa_jwks_from_json(doc, NULL, 0, OA_JWKS_ANY_ALG, out, &skipped, r) == OA_OK && out->skipped > 0)
 		oa_ctx_note(ctx, "%zu JWKS member(s) not used; %s", out->skipped,
 			    skipped.reason);
 	return r->status;
@@ -97,7 +97,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 		struct oa_result ignored;
 
 		oa_result_init(&ignored);
-		if (oa_jwks_from_json(cached, jws->kid, jws->kid_len, out, NULL,
+		if (oa_jwks_from_json(cached, jws->kid, jws->kid_len, 1u << jws->alg, out, NULL,
 				      &ignored) == OA_OK &&
 		    cached_set_answers(ctx, jws, out, &meta))
 			goto done;
@@ -110,7 +110,8 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 	oa_jwks_clear(out);
 	oa_result_init(&reparse);
 	if (have_cached && attempt.status != OA_INTERNAL &&
-	    oa_jwks_from_json(cached, jws->kid, jws->kid_len, out, NULL, &reparse) == OA_OK) {
+	    oa_jwks_from_json(cached, jws->kid, jws->kid_len, 1u << jws->alg, out, NULL,
+			      &reparse) == OA_OK) {
 		oa_ctx_note(ctx, "using keys fetched %lld s ago: %s",
 			    ctx->now - meta.fetched_at, attempt.reason);
 		oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
@@ -131,7 +132,8 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 	/* Every path may clear it, also those that fail before filling it. */
 	memset(out, 0, sizeof(*out));
 	if (ctx->cfg->jwks_file != NULL)
-		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len, out, r);
+		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len,
+					 1u << jws->alg, out, r);
 	return remote_keys(ctx, jws, out, r);
 }
 

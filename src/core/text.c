@@ -1,26 +1,33 @@
 #include "text.h"
 
-#include <stdio.h>
 #include <string.h>
 
 void
 oa_text_escape(const char *in, size_t in_len, char *out, size_t out_size)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 
 	if (out_size == 0)
 		return;
+	/* Built by hand rather than a snprintf per character: every login
+	 * escapes its user, issuer and claims for the log line. */
 	for (size_t i = 0; i < in_len; i++) {
 		unsigned char c = (unsigned char)in[i];
-		char piece[5];
-		size_t n;
+		char piece[4];
+		size_t n = 0;
 
-		if (c == '"' || c == '\\')
-			n = (size_t)snprintf(piece, sizeof(piece), "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			n = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", c);
-		else
-			n = (size_t)snprintf(piece, sizeof(piece), "%c", c);
+		if (c == '"' || c == '\\') {
+			piece[n++] = '\\';
+			piece[n++] = (char)c;
+		} else if (c < 0x20 || c > 0x7e) {
+			piece[n++] = '\\';
+			piece[n++] = 'x';
+			piece[n++] = hex[c >> 4];
+			piece[n++] = hex[c & 0xf];
+		} else {
+			piece[n++] = (char)c;
+		}
 		if (o + n + 4 > out_size) {
 			if (out_size >= 4) {
 				if (o > out_size - 4)

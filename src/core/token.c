@@ -37,15 +37,6 @@ is_b64token(const char *s, size_t len)
 	return true;
 }
 
-static void
-fingerprint(const char *s, size_t len, char out[OA_FINGERPRINT_HEX + 1])
-{
-	unsigned char md[OA_SHA256_BYTES];
-
-	oa_sha256(s, len, md);
-	oa_hex(md, OA_FINGERPRINT_HEX / 2, out);
-}
-
 enum oa_status
 oa_token_intake(const char *input, size_t max_bytes, struct oa_token *out,
 		struct oa_result *r)
@@ -77,7 +68,8 @@ oa_token_intake(const char *input, size_t max_bytes, struct oa_token *out,
 		return oa_fail(r, OA_REJECTED,
 			       "token of %zu bytes is over max_token_size=%zu",
 			       len, max_bytes);
-	fingerprint(start, len, out->fingerprint);
+	oa_sha256(start, len, out->digest);
+	oa_hex(out->digest, OA_FINGERPRINT_HEX / 2, out->fingerprint);
 	if (!is_b64token(start, len))
 		return oa_fail(r, OA_REJECTED,
 			       "token has characters a bearer token cannot have");

@@ -7,12 +7,16 @@
 
 #include "bounds.h"
 #include "result.h"
+#include "sha256.h"
 
 struct oa_token {
 	char *value; /* owned; wiped by oa_token_clear */
 	size_t len;
 	/* First hex digits of SHA-256(token), for logs; "-" if none. */
 	char fingerprint[OA_FINGERPRINT_HEX + 1];
+	/* SHA-256(token), hashed once: the fingerprint's source and what the
+	 * verdict cache key holds of the token (a 16 KB token costs a pass). */
+	unsigned char digest[OA_SHA256_BYTES];
 };
 
 /* Trims surrounding white space and an optional "Bearer " prefix, then

@@ -69,7 +69,7 @@ oa_verdict_cache_key_of_version(const struct oa_ctx *ctx, const char *version,
 	    !add_file_identity(&c, cfg->cafile) ||
 	    !add_file_identity(&c, cfg->capath))
 		return false;
-	oa_sha256_update(&c, token->value, token->len);
+	oa_sha256_update(&c, token->digest, sizeof(token->digest));
 	oa_sha256_final(&c, md);
 	oa_hex(md, sizeof(md), out);
 	return true;

@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	oa_result_init(&skip);
 	oa_result_init(&r);
-	enum oa_status whole = oa_jwks_from_json(doc, NULL, 0, &set, &skip, &r);
+	enum oa_status whole = oa_jwks_from_json(doc, NULL, 0, OA_JWKS_ANY_ALG, &set, &skip, &r);
 	json_t *kept = oa_jwks_kept(doc);
 	struct oa_jwks cut = { 0 };
 
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct oa_result r2;
 
 		oa_result_init(&r2);
-		if (oa_jwks_from_json(kept, NULL, 0, &cut, NULL, &r2) != whole ||
+		if (oa_jwks_from_json(kept, NULL, 0, OA_JWKS_ANY_ALG, &cut, NULL, &r2) != whole ||
 		    (whole == OA_OK && (cut.n != set.n || cut.skipped != set.skipped)))
 			__builtin_trap();
 	} else if (json_is_array(json_object_get(doc, "keys"))) {

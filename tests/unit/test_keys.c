@@ -137,15 +137,17 @@ open_fixture(struct fixture *f, long long now)
 	f->ctx.now = now;
 }
 
+/* Keys for a token of `alg` naming `kid` (NULL: none) at `now`. */
 static enum oa_status
-keys_at(long long now, const char *kid, struct oa_jwks *set, char *note, size_t note_size)
+keys_at(long long now, const char *kid, enum oa_alg alg, struct oa_jwks *set, char *note,
+	size_t note_size)
 {
 	struct fixture f;
 	struct oa_jws jws;
 	struct oa_result r;
 
 	memset(&jws, 0, sizeof(jws));
-	jws.alg = OA_ALG_ES256;
+	jws.alg = alg;
 	jws.kid = kid;
 	jws.kid_len = kid != NULL ? strlen(kid) : 0;
 	open_fixture(&f, now);
@@ -176,7 +178,7 @@ expect_keys(long long now, const char *kid, enum oa_status status, size_t keys,
 	struct oa_jwks set;
 	char note[400];
 
-	assert_int_equal(keys_at(now, kid, &set, note, sizeof(note)), status);
+	assert_int_equal(keys_at(now, kid, OA_ALG_ES256, &set, note, sizeof(note)), status);
 	assert_int_equal(set.n, keys);
 	oa_jwks_clear(&set);
 	assert_int_equal(requests_attempted(), requests);
@@ -385,23 +387,23 @@ test_keys_only_the_named_key_is_imported(void **state)
 
 	(void)state;
 	oa_result_init(&r);
-	assert_int_equal(oa_jwks_from_json(set, "k2", 2, &out, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "k2", 2, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 1);
 	assert_string_equal(out.keys[0].kid, "k2");
 	assert_int_equal(out.skipped, 0);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json(set, "weak", 4, &out, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "weak", 4, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 0);
 	assert_int_equal(out.skipped, 1);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json(set, "k", 1, &out, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "k", 1, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 0);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json(set, NULL, 0, &out, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, NULL, 0, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 2);
 	assert_int_equal(out.skipped, 1);
 	oa_jwks_clear(&out);
-	assert_int_equal(oa_jwks_from_json(dup, "k2", 2, &out, NULL, &r), OA_UNAVAILABLE);
+	assert_int_equal(oa_jwks_from_json(dup, "k2", 2, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_UNAVAILABLE);
 	assert_non_null(strstr(r.reason, "same kid"));
 	oa_jwks_clear(&out);
 	/* at the bound a set is read; one key more and it is refused whole */
@@ -414,17 +416,114 @@ test_keys_only_the_named_key_is_imported(void **state)
 		json_array_append_new(json_object_get(set, "keys"), tb_public_jwk(a, kid, NULL));
 	}
 	oa_result_init(&r);
-	assert_int_equal(oa_jwks_from_json(set, "k7", 2, &out, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, "k7", 2, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_OK);
 	assert_int_equal(out.n, 1);
 	oa_jwks_clear(&out);
 	json_array_append_new(json_object_get(set, "keys"), tb_public_jwk(a, "one-more", NULL));
-	assert_int_equal(oa_jwks_from_json(set, "k7", 2, &out, NULL, &r), OA_UNAVAILABLE);
+	assert_int_equal(oa_jwks_from_json(set, "k7", 2, OA_JWKS_ANY_ALG, &out, NULL, &r), OA_UNAVAILABLE);
 	assert_non_null(strstr(r.reason, "JWKS has 257 keys, over the limit of 256"));
 	oa_jwks_clear(&out);
 	json_decref(set);
 	json_decref(dup);
 	EVP_PKEY_free(a);
 	EVP_PKEY_free(b);
+}
+
+/* A set as issuers publish it, larger: SIGNERS P-256 signing keys (kids
+ * k0..), then an Ed25519 key, a P-256 key for encryption and a P-256 key
+ * whose own alg is ES384. */
+#define SIGNERS 40
+static json_t *
+mixed_set(EVP_PKEY *ec, EVP_PKEY *ed)
+{
+	json_t *keys = json_array(), *enc = tb_public_jwk(ec, "enc", NULL);
+
+	for (int i = 0; i < SIGNERS; i++) {
+		char kid[16];
+
+		snprintf(kid, sizeof(kid), "k%d", i);
+		json_array_append_new(keys, tb_public_jwk(ec, kid, NULL));
+	}
+	json_object_set_new(enc, "use", json_string("enc"));
+	json_array_append_new(keys, tb_public_jwk(ed, "ed", NULL));
+	json_array_append_new(keys, enc);
+	json_array_append_new(keys, tb_public_jwk(ec, "es384", "ES384"));
+	return json_pack("{s:o}", "keys", keys);
+}
+
+/* Keys for a token of `alg` naming `kid` (NULL: none), from the cache. */
+static void
+cached_keys_for(const char *kid, enum oa_alg alg, struct oa_jwks *set)
+{
+	char note[400];
+
+	assert_int_equal(keys_at((long long)time(NULL), kid, alg, set, note, sizeof(note)), OA_OK);
+}
+
+/* A token with a kid costs one key import however many keys the issuer
+ * publishes; one without a kid imports only the keys of its algorithm's
+ * type and curve, never one for encryption or for another alg; from the
+ * cache as from jwks_file=. */
+static void
+test_keys_a_token_imports_only_the_keys_it_may_use(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed);
+	struct oa_jwks keys;
+	struct oa_result r;
+	char *text = json_dumps(set, 0), *path = tb_write_file(dir, "mixed.json", text, 0644);
+	struct fixture f;
+
+	(void)state;
+	open_fixture(&f, (long long)time(NULL));
+	oa_doc_cache_store(&f.ctx, "jwks", url, set, 300);
+	oa_cache_close(&f.cache);
+
+	cached_keys_for("k17", OA_ALG_ES256, &keys);
+	assert_int_equal(keys.imported, 1);
+	assert_int_equal(keys.n, 1);
+	assert_string_equal(keys.keys[0].kid, "k17");
+	oa_jwks_clear(&keys);
+	/* the named key is imported even when it cannot verify: the refusal
+	 * then names why */
+	cached_keys_for("enc", OA_ALG_ES256, &keys);
+	assert_int_equal(keys.imported, 1);
+	assert_false(keys.keys[0].for_signatures);
+	oa_jwks_clear(&keys);
+	cached_keys_for(NULL, OA_ALG_ES256, &keys);
+	assert_int_equal(keys.imported, SIGNERS);
+	assert_int_equal(keys.n, SIGNERS);
+	oa_jwks_clear(&keys);
+	cached_keys_for(NULL, OA_ALG_EDDSA, &keys);
+	assert_int_equal(keys.imported, 1);
+	assert_string_equal(keys.keys[0].kid, "ed");
+	oa_jwks_clear(&keys);
+	cached_keys_for(NULL, OA_ALG_ES384, &keys);
+	assert_int_equal(keys.imported, 0);
+	oa_jwks_clear(&keys);
+	assert_int_equal(requests_attempted(), 0);
+
+	oa_result_init(&r);
+	assert_int_equal(oa_jwks_from_file(path, "k3", 2, 1u << OA_ALG_ES256, &keys, &r), OA_OK);
+	assert_int_equal(keys.imported, 1);
+	oa_jwks_clear(&keys);
+	assert_int_equal(oa_jwks_from_file(path, NULL, 0, 1u << OA_ALG_RS256, &keys, &r), OA_OK);
+	assert_int_equal(keys.imported, 0);
+	oa_jwks_clear(&keys);
+	/* the whole set is still checked: a repeated kid refuses it */
+	json_array_append_new(json_object_get(set, "keys"), tb_public_jwk(ed, "k39", NULL));
+	free(text);
+	text = json_dumps(set, 0);
+	free(path);
+	path = tb_write_file(dir, "repeat.json", text, 0644);
+	assert_int_equal(oa_jwks_from_file(path, "k3", 2, 1u << OA_ALG_ES256, &keys, &r), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "same kid"));
+	oa_jwks_clear(&keys);
+	free(text);
+	free(path);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
 }
 
 /* What the cache keeps of a set: the members the importer reads, so the
@@ -462,8 +561,8 @@ test_keys_kept_set_drops_only_unread_members(void **state)
 			    "not a key");
 
 	oa_result_init(&r);
-	assert_int_equal(oa_jwks_from_json(set, NULL, 0, &whole, NULL, &r), OA_OK);
-	assert_int_equal(oa_jwks_from_json(kept, NULL, 0, &cut, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(set, NULL, 0, OA_JWKS_ANY_ALG, &whole, NULL, &r), OA_OK);
+	assert_int_equal(oa_jwks_from_json(kept, NULL, 0, OA_JWKS_ANY_ALG, &cut, NULL, &r), OA_OK);
 	assert_int_equal(cut.n, whole.n);
 	assert_int_equal(cut.n, 1);
 	assert_int_equal(cut.skipped, whole.skipped);
@@ -483,6 +582,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_keys_only_the_named_key_is_imported, default_arguments),
 		cmocka_unit_test_setup(test_keys_kept_set_drops_only_unread_members, default_arguments),
+		cmocka_unit_test_setup(test_keys_a_token_imports_only_the_keys_it_may_use,
+				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
 		cmocka_unit_test_setup(test_keys_stale_keys_serve_while_the_issuer_is_down, default_arguments),

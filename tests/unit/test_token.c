@@ -42,9 +42,18 @@ test_token_fingerprint_is_sha256_prefix(void **state)
 	struct oa_result r;
 
 	(void)state;
-	/* SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223... */
+	/* SHA-256("abc") (FIPS 180-2 B.1), of the token without the space
+	 * around it: the fingerprint is its first 12 hex digits, and the
+	 * digest the verdict cache key uses is the whole of it */
+	static const unsigned char abc[OA_SHA256_BYTES] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+		0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+		0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+	};
+
 	assert_int_equal(intake(" abc ", 100, &t, &r), OA_OK);
 	assert_string_equal(t.fingerprint, "ba7816bf8f01");
+	assert_memory_equal(t.digest, abc, sizeof(abc));
 	oa_token_clear(&t);
 }
 

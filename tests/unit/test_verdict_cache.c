@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "token.h"
 #include "verdict_cache.h"
 
 #define NOW 1700000000LL
@@ -112,12 +113,15 @@ test_verdict_key_follows_the_key_file(void **state)
 	struct oa_config cfg = { 0 };
 	struct oa_cache cache = { .dirfd = -1 };
 	struct oa_ctx ctx;
-	struct oa_token token = { "token-one", 9, "-" }, other = { "token-two", 9, "-" };
+	struct oa_token token, other;
 	struct oa_remembered_verdict v;
 	struct oa_result r;
 	json_t *claims = json_pack("{s:s}", "sub", "alice");
 
 	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(oa_token_intake("token-one", 100, &token, &r), OA_OK);
+	assert_int_equal(oa_token_intake("token-two", 100, &other, &r), OA_OK);
 	assert_non_null(mkdtemp(dir));
 	snprintf(jwks, sizeof(jwks), "%s/jwks.json", dir);
 	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
@@ -160,6 +164,8 @@ test_verdict_key_follows_the_key_file(void **state)
 	assert_false(oa_verdict_cache_key(&ctx, &token, k3));
 
 	json_decref(claims);
+	oa_token_clear(&token);
+	oa_token_clear(&other);
 	oa_cache_close(&cache);
 	{
 		char cmd[128];
