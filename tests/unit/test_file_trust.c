@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "jwa.h"
 #include "jwks.h"
 #include "secret_file.h"
 
@@ -349,7 +350,7 @@ test_trust_checks_the_opened_file_again(void **state)
 	expect_accepted(&file_options[0], jwks_path);
 	assert_int_equal(chmod(jwks_path, 0666), 0);
 	oa_result_init(&r);
-	assert_int_equal(oa_jwks_from_file(jwks_path, NULL, 0, &keys, &r), OA_CONFIG);
+	assert_int_equal(oa_jwks_from_file(jwks_path, NULL, 0, 1u << OA_ALG_RS256, &keys, &r), OA_CONFIG);
 	assert_non_null(strstr(r.reason, "jwks_file: "));
 	assert_non_null(strstr(r.reason, "has mode 0666: it must not be writable"));
 	oa_jwks_clear(&keys);
@@ -371,7 +372,7 @@ test_trust_checks_the_opened_file_again(void **state)
 		assert_int_equal(chown(jwks_path, NOBODY, NOBODY), 0);
 		assert_int_equal(chmod(jwks_path, 0644), 0);
 		oa_result_init(&r);
-		assert_int_equal(oa_jwks_from_file(jwks_path, NULL, 0, &keys, &r), OA_CONFIG);
+		assert_int_equal(oa_jwks_from_file(jwks_path, NULL, 0, 1u << OA_ALG_RS256, &keys, &r), OA_CONFIG);
 		assert_non_null(strstr(r.reason, "is owned by uid 65534"));
 		oa_jwks_clear(&keys);
 	}

@@ -231,10 +231,12 @@ test_verdict_key_follows_version_secret_and_trust_files(void **state)
 	struct oa_config cfg = { 0 };
 	struct oa_cache cache = { .dirfd = -1 };
 	struct oa_ctx ctx;
-	struct oa_token token = { "token-one", 9, "-" };
+	struct oa_token token;
 	struct oa_result r;
 
 	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(oa_token_intake("token-one", 100, &token, &r), OA_OK);
 	assert_non_null(mkdtemp(dir));
 	snprintf(cache_dir, sizeof(cache_dir), "%s/cache", dir);
 	snprintf(secret, sizeof(secret), "%s/client.secret", dir);
@@ -263,6 +265,7 @@ test_verdict_key_follows_version_secret_and_trust_files(void **state)
 	assert_int_equal(unlink(cafile), 0);
 	assert_false(oa_verdict_cache_key(&ctx, &token, k1));
 
+	oa_token_clear(&token);
 	oa_cache_close(&cache);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
