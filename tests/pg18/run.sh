@@ -47,12 +47,8 @@ ok "the validator and the libpq 18 client build against the PostgreSQL 18 header
 
 # --- issuers -----------------------------------------------------------------
 start_issuer
+start_second_issuer
 ISSUER1=$ISSUER
-node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer2.json" 2>"$WORK/issuer2.err" &
-on_exit "kill $!"
-wait_for_file "$WORK/issuer2.json" 20 || bail "the second issuer did not start"
-ISSUER2=$(node -p "JSON.parse(require('fs').readFileSync('$WORK/issuer2.json')).issuer")
-mint2() { MINT_STATE=$WORK/issuer2.json mint "$@"; }
 DOWN_PORT=$(free_port)
 HUNG=https://hung.example
 DOWN=https://down.example

@@ -56,6 +56,16 @@ pg18_prepare() {
 		bail "the libpq 18 client did not build"
 }
 
+# start_second_issuer: another test issuer (after start_issuer), its URL in
+# ISSUER2; mint2 mints from it as mint does from the first.
+start_second_issuer() {
+	node "$ISSUER_DIR/issuer.mjs" --state-file "$WORK/issuer2.json" 2>"$WORK/issuer2.err" &
+	on_exit "kill $!"
+	wait_for_file "$WORK/issuer2.json" 20 || bail "the second issuer did not start"
+	ISSUER2=$(node -p "JSON.parse(require('fs').readFileSync('$WORK/issuer2.json')).issuer")
+}
+mint2() { MINT_STATE=$WORK/issuer2.json mint "$@"; }
+
 as_postgres() { runuser -u postgres -- "$@"; }
 
 # pg18_initdb: a new cluster in $PGDATA listening on 127.0.0.1:$PGPORT, the
