@@ -71,6 +71,12 @@ interrupt_pending(void *arg)
 	return InterruptPending && (ProcDiePending || QueryCancelPending);
 }
 
+static bool
+in_use(const char *setting)
+{
+	return setting != NULL && setting[0] != '\0';
+}
+
 /* The configuration for `issuer`: from the setting, the file, or neither;
  * in both is a configuration error, as is neither. */
 static enum oa_status
@@ -82,7 +88,9 @@ find_configuration(const char *issuer, struct oa_words *out, const char **where,
 	bool in_setting = false, in_file = false;
 
 	memset(out, 0, sizeof(*out));
-	if (options_setting != NULL && options_setting[0] != '\0') {
+	if (issuer == NULL || *issuer == '\0')
+		return oa_fail(r, OA_CONFIG, "the pg_hba.conf line has no issuer");
+	if (in_use(options_setting)) {
 		if (oa_words_from_string(options_setting, &from_setting, r) != OA_OK) {
 			oa_words_free(&from_setting);
 			return r->status;
@@ -94,7 +102,7 @@ find_configuration(const char *issuer, struct oa_words *out, const char **where,
 		else
 			oa_words_free(&from_setting);
 	}
-	if (config_file_setting != NULL && config_file_setting[0] != '\0') {
+	if (in_use(config_file_setting)) {
 		struct oa_words from_file;
 
 		if (oa_words_find_issuer(config_file_setting, issuer, &from_file, &in_file, r) !=
@@ -115,8 +123,8 @@ find_configuration(const char *issuer, struct oa_words *out, const char **where,
 	if (!in_setting && !in_file)
 		return oa_fail(r, OA_CONFIG,
 			       "no configuration has issuer=%s (pg_oauth2_validator.options%s%s)",
-			       issuer, config_file_setting[0] != '\0' ? ", " : "",
-			       config_file_setting);
+			       issuer, in_use(config_file_setting) ? ", " : "",
+			       in_use(config_file_setting) ? config_file_setting : "");
 	*where = in_file ? config_file_setting : "pg_oauth2_validator.options";
 	return OA_OK;
 }
