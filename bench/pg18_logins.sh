@@ -15,6 +15,9 @@
 # login counts both.  Not a test: it asserts nothing.  Needs root.
 #
 #   bench/pg18_logins.sh [SECONDS_PER_RUN [ROUNDS]]     defaults: 3 7
+#   BENCH_PRELOAD=1 bench/pg18_logins.sh ...   the postmaster preloads the
+#       validator (shared_preload_libraries), so backends inherit it mapped
+#   BENCH_KEEP=FILE bench/pg18_logins.sh ...   also keeps the raw figures
 set -uo pipefail
 SECONDS_PER_RUN=${1:-3}
 ROUNDS=${2:-7}
@@ -42,6 +45,8 @@ issuer=$VERDICT_ISSUER $COMMON
 CONF
 chmod 644 "$WORK/issuers.conf"
 echo "pg_oauth2_validator.config_file = '$WORK/issuers.conf'" >>"$PGDATA/postgresql.conf"
+[ -z "${BENCH_PRELOAD:-}" ] ||
+	echo "shared_preload_libraries = 'pg_oauth2_validator'" >>"$PGDATA/postgresql.conf"
 cat >"$PGDATA/pg_hba.conf" <<HBA
 local all postgres trust
 host all b_trust 127.0.0.1/32 trust
@@ -99,7 +104,7 @@ run() {
 
 others=(trust oauth_cached_keys oauth_cached_verdict)
 n=${#others[@]}
-echo "pg18_logins: PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'), 1 client, ${#METHODS[@]} methods x $ROUNDS rounds x ${SECONDS_PER_RUN}s, scram-sha-256 between every two, $(nproc) cores" >&2
+echo "pg18_logins: preload ${BENCH_PRELOAD:-0}, PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'), 1 client, ${#METHODS[@]} methods x $ROUNDS rounds x ${SECONDS_PER_RUN}s, scram-sha-256 between every two, $(nproc) cores" >&2
 : >"$WORK/rates"
 for ((r = 0; r < ROUNDS; r++)); do
 	seq=0
