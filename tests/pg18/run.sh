@@ -269,7 +269,15 @@ check "a fast shutdown with a backend waiting on the issuer takes ${stop_time}s 
 	within "$stop_time" 2
 wait "$HUNG_PID" 2>/dev/null
 write_conf 3
+# Restarted with the module preloaded (docs/postgresql18.md recommends it):
+# the backends inherit it from the postmaster and work the same.
+echo "shared_preload_libraries = 'pg_oauth2_validator'" >>"$PGDATA/postgresql.conf"
 pg18_start
+log_mark
+expect_in "preloaded by the postmaster: a good token logs alice in" alice "$T/alice" "$ISSUER1" \
+	$'oauth:alice\talice'
+expect_out "preloaded: bob's token does not log in alice" alice "$T/bob" "$ISSUER1"
+check_log "preloaded: the reason is logged" 'reason: claim "preferred_username" is "bob"'
 
 # --- the server log --------------------------------------------------------------------
 leaked=0
