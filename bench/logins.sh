@@ -90,12 +90,8 @@ for m in "${METHODS[@]}"; do
 	[ "$got" = "b_$m" ] || bail "$m: login failed: $got"
 done
 
-# The backends' CPU time: the postmaster reaps every backend, so their user
-# and system time add up in its cutime and cstime (fields 16 and 17 of
-# /proc/PID/stat), in clock ticks.
+. bench/backends_cpu.sh
 PM_PID=$(head -n 1 "$PGDATA_DIR/postmaster.pid")
-TICKS_PER_S=$(getconf CLK_TCK)
-backends_ticks() { sed 's/^.*) //' "/proc/$PM_PID/stat" | awk '{print $14 + $15}'; }
 
 # run_pgbench METHOD CLIENTS: prints connections per second and the
 # backends' CPU ms per connection.
@@ -169,6 +165,6 @@ echo
 echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, sslmode=$BENCH_SSLMODE, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
 awk -v order="${METHODS[*]}" -v clients="$CLIENTS_LIST" -v ui="$UI_MS" -v in_="$IN_MS" \
-	-f "$ROOT/bench/logins_report.awk" "$WORK/rates"
+	-f "$ROOT/bench/stats.awk" -f "$ROOT/bench/logins_report.awk" "$WORK/rates"
 echo
 echo "Issuer alone (curl, new connection per request, median of $ISSUER_REQUESTS): userinfo $UI_MS ms, introspection $IN_MS ms"

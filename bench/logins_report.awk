@@ -10,27 +10,10 @@
 # distribution-free one for that median (order statistics, at least 95 %
 # when there are six rounds or more; below that it is the whole range).
 #
-#   awk -v order="M1 M2 ..." -v clients="1 2" -v ui=MS -v in_=MS -f logins_report.awk RATES
+#   awk -v order="M1 M2 ..." -v clients="1 2" -v ui=MS -v in_=MS -f stats.awk -f logins_report.awk RATES
 # ui and in_: the issuer's own userinfo and introspection times ("-" if
 # not measured).
 
-function sort(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++) {
-		t = a[i]
-		for (j = i - 1; j >= 1 && a[j] > t; j--)
-			a[j + 1] = a[j]
-		a[j + 1] = t
-	}
-}
-# dst[k] = src[key, k] for k = 1..n: one method's figures, round by round.
-function column(src, key, n, dst,    k) {
-	for (k = 1; k <= n; k++)
-		dst[k] = src[key, k]
-}
-function median(a, n) {
-	sort(a, n)
-	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
 # Sets lo and hi to the bounds of the median's interval (sorts a).
 function interval(a, n,    j) {
 	sort(a, n)

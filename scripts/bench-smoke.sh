@@ -72,6 +72,19 @@ every_place() {
 check "bench/inside.sh measured every mode in the server, the harness and the cold harness" \
 	every_place "$out/inside" $((1 + ${#MODULE_MODES[@]}))
 
+# PostgreSQL 18 (tests/pg18): only where the header tarball is.
+ROOT=$PWD
+. tests/pg18/setup.sh
+if [ -r "$HEADERS" ]; then
+	bench/pg18_logins.sh 1 1 >"$out/pg18" 2>"$out/pg18.err"
+	rc=$?
+	check "bench/pg18_logins.sh 1 1 exits 0" test "$rc" -eq 0
+	check "bench/pg18_logins.sh prints trust, scram-sha-256 and both validator rows" \
+		rows "$out/pg18" trust scram-sha-256 oauth_cached_keys oauth_cached_verdict
+else
+	skip "bench/pg18_logins.sh: no PostgreSQL 18 headers at $HEADERS"
+fi
+
 tap_finish
 echo "bench: $((tap_count - tap_failed)) passed, $tap_failed failed"
 [ "$tap_failed" -eq 0 ]

@@ -9,7 +9,9 @@
 #   4. fuzzes every parser (scripts/fuzz.sh), then builds, installs and
 #      logs in with the Debian package (scripts/package-test.sh);
 #   5. runs each benchmark script briefly (scripts/bench-smoke.sh);
-#   6. ends with one line: "tests: N passed, N failed, N skipped".
+#   6. builds the PostgreSQL 18 validator and runs it through a PostgreSQL 18
+#      server (tests/pg18/run.sh);
+#   7. ends with one line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,6 +81,16 @@ bench_counts=$(sed -n 's/^bench: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' 
 read -r bench_pass bench_fail <<<"${bench_counts:-0 1}"
 total_pass=$((total_pass + bench_pass))
 total_fail=$((total_fail + bench_fail))
+
+# PostgreSQL 18 (tests/pg18/run.sh): pg_oauth2_validator built against the
+# PostgreSQL 18 headers and logging in through a real PostgreSQL 18 server;
+# skipped, with the reason, where the header tarball is missing.
+tests/pg18/run.sh 2>&1 | tee build/pg18.log || status=1
+pg18_counts=$(sed -n 's/^pg18: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' build/pg18.log)
+read -r pg18_pass pg18_fail pg18_skip <<<"${pg18_counts:-0 1 0}"
+total_pass=$((total_pass + pg18_pass))
+total_fail=$((total_fail + pg18_fail))
+total_skip=$((total_skip + pg18_skip))
 
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then

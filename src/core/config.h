@@ -91,6 +91,13 @@ struct oa_config {
 
 	size_t max_token_bytes;
 	bool debug;
+
+	/* Not an option: set by the caller after oa_config_parse.  Asked
+	 * while a request waits on the issuer; true ends it at once as
+	 * "interrupted" (the PostgreSQL validator: a pending shutdown or
+	 * pg_terminate_backend).  NULL (the PAM module): never. */
+	bool (*abort_requested)(void *arg);
+	void *abort_arg;
 };
 
 /* Returns OA_OK or OA_CONFIG with the reason in `r`. */

@@ -23,6 +23,8 @@ oa_fetch_request(const struct oa_ctx *ctx, const char *url)
 		.proxy = cfg->proxy,
 		.pinned_pubkey = cfg->pinned_pubkey,
 		.max_body_bytes = OA_MAX_RESPONSE_BYTES,
+		.abort_requested = cfg->abort_requested,
+		.abort_arg = cfg->abort_arg,
 	};
 
 	return req;

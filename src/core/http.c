@@ -96,6 +96,22 @@ read_header(char *data, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/* libcurl asks this at least once a second while it waits, and at once
+ * when a signal interrupts its poll: the host's own interrupt flags are
+ * read here, never acted on (no longjmp out of libcurl). */
+static int
+ask_abort(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+	  curl_off_t ulnow)
+{
+	const struct oa_http_request *req = userdata;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return req->abort_requested(req->abort_arg) ? 1 : 0;
+}
+
 static enum oa_status
 transfer_failure(const struct oa_curl_api *api, CURLcode rc, const char *detail,
 		 const struct body_sink *sink, const struct oa_http_request *req,
@@ -110,6 +126,8 @@ transfer_failure(const struct oa_curl_api *api, CURLcode rc, const char *detail,
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "issuer's TLS public key does not match pinned_pubkey=");
 	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		return oa_fail(r, OA_UNAVAILABLE, "request to the issuer interrupted by the host");
 	case CURLE_OPERATION_TIMEDOUT:
 		return oa_fail(r, OA_UNAVAILABLE, "issuer did not answer within %lds: %s",
 			       req->timeout_seconds, why);
@@ -229,6 +247,11 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
 	api->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
 	api->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (req->abort_requested != NULL) {
+		api->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, ask_abort);
+		api->easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)req);
+		api->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (req->form != NULL) {
 		/* Not copied by libcurl: the caller's buffer, wiped by the caller. */
 		api->easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);

@@ -6,6 +6,7 @@
 #ifndef OA_HTTP_H
 #define OA_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "result.h"
@@ -29,6 +30,9 @@ struct oa_http_request {
 	const char *proxy;  /* NULL: no proxy at all */
 	const char *pinned_pubkey; /* NULL: no pinning */
 	size_t max_body_bytes;
+	/* Asked while the request runs (config.h); NULL: never abort. */
+	bool (*abort_requested)(void *arg);
+	void *abort_arg;
 };
 
 struct oa_http_response {

@@ -181,6 +181,42 @@ check_user(struct oa_ctx *ctx, const json_t *claims, const char *user,
 	return s == OA_OK;
 }
 
+/* Who the token says it is, for the caller's log or map; nothing when
+ * the claim is not a string that fits. */
+static void
+take_identity(const struct oa_config *cfg, const json_t *claims, struct oa_verdict *v)
+{
+	const json_t *value = oa_claim_at_path(claims, cfg->username_claim,
+					       strlen(cfg->username_claim));
+	size_t len;
+
+	if (!json_is_string(value))
+		return;
+	len = json_string_length(value);
+	if (len == 0 || len > OA_MAX_IDENTITY_BYTES ||
+	    memchr(json_string_value(value), '\0', len) != NULL)
+		return;
+	memcpy(v->identity, json_string_value(value), len + 1);
+}
+
+/* Without a user to log in as, the identity must be there instead. */
+static bool
+check_identity(const struct oa_config *cfg, const json_t *claims, const struct oa_verdict *v,
+	       struct oa_result *r)
+{
+	const json_t *value = oa_claim_at_path(claims, cfg->username_claim,
+					       strlen(cfg->username_claim));
+
+	if (v->identity[0] != '\0')
+		return true;
+	if (value == NULL)
+		oa_fail(r, OA_REJECTED, "issuer's answer has no \"%s\" claim", cfg->username_claim);
+	else
+		oa_fail(r, OA_REJECTED, "claim \"%s\" is not a usable identity (a string of 1 to %d bytes)",
+			cfg->username_claim, OA_MAX_IDENTITY_BYTES);
+	return false;
+}
+
 /* The positional form's claim=value equalities, one step each. */
 static bool
 check_required(struct oa_ctx *ctx, const json_t *claims, struct oa_result *r)
@@ -204,7 +240,8 @@ check_required(struct oa_ctx *ctx, const json_t *claims, struct oa_result *r)
 }
 
 /* Each check records why it failed in v->result; true only on the last
- * line, after every check has passed. */
+ * line, after every check has passed.  `user` NULL: no user to log in as
+ * (oa_verdict_identify). */
 static bool
 decide(struct oa_ctx *ctx, const char *user, const char *password,
        struct oa_token *token, struct oa_verdict *v)
@@ -214,7 +251,7 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 	json_t *claims = NULL;
 	bool ok;
 
-	if (user == NULL || *user == '\0') {
+	if (user != NULL && *user == '\0') {
 		oa_fail(r, OA_REJECTED, "no user name to log in as");
 		oa_trace_outcome(ctx->trace, "user", OA_REJECTED, r, "-");
 		return false;
@@ -238,24 +275,18 @@ decide(struct oa_ctx *ctx, const char *user, const char *password,
 		return false;
 	}
 	oa_trace_claims(ctx->trace, claims);
-	ok = check_user(ctx, claims, user, r) &&
+	take_identity(cfg, claims, v);
+	ok = (user != NULL ? check_user(ctx, claims, user, r) :
+			     check_identity(cfg, claims, v, r)) &&
 	     check_required(ctx, claims, r) &&
 	     oa_policy_check_traced(&cfg->policy, claims, ctx->trace, r) == OA_OK;
 	json_decref(claims);
 	return ok;
 }
 
-enum oa_status
-oa_verdict_decide(const struct oa_config *cfg, const char *user,
-		  const char *password, struct oa_verdict *v)
-{
-	return oa_verdict_explain(cfg, user, password, NULL, v);
-}
-
-enum oa_status
-oa_verdict_explain(const struct oa_config *cfg, const char *user,
-		   const char *password, struct oa_trace *trace,
-		   struct oa_verdict *v)
+static enum oa_status
+run(const struct oa_config *cfg, const char *user, const char *password,
+    struct oa_trace *trace, struct oa_verdict *v)
 {
 	struct oa_token token;
 	struct oa_cache cache;
@@ -281,4 +312,26 @@ oa_verdict_explain(const struct oa_config *cfg, const char *user,
 		oa_cache_close(&cache);
 	oa_token_clear(&token);
 	return v->result.status;
+}
+
+enum oa_status
+oa_verdict_decide(const struct oa_config *cfg, const char *user,
+		  const char *password, struct oa_verdict *v)
+{
+	return run(cfg, user != NULL ? user : "", password, NULL, v);
+}
+
+enum oa_status
+oa_verdict_identify(const struct oa_config *cfg, const char *password,
+		    struct oa_verdict *v)
+{
+	return run(cfg, NULL, password, NULL, v);
+}
+
+enum oa_status
+oa_verdict_explain(const struct oa_config *cfg, const char *user,
+		   const char *password, struct oa_trace *trace,
+		   struct oa_verdict *v)
+{
+	return run(cfg, user != NULL ? user : "", password, trace, v);
 }

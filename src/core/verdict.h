@@ -20,6 +20,10 @@ struct oa_verdict {
 	long http_status;        /* of the userinfo answer, 0 if none */
 	bool from_cache;         /* a remembered verdict answered */
 	char note[OA_REASON_BYTES]; /* non-fatal event for the debug log */
+	/* The username claim of a token the issuer vouched for, when it is a
+	 * string without NUL: who the token is, even when the login is
+	 * refused later on (PostgreSQL logs it as the authenticated id). */
+	char identity[OA_MAX_IDENTITY_BYTES + 1];
 };
 
 /* Decides whether `password` is a token that lets `user` in.  A JWT-shaped
@@ -29,6 +33,13 @@ struct oa_verdict {
  * anything short of every check passing leaves a failure in v->result. */
 enum oa_status oa_verdict_decide(const struct oa_config *cfg, const char *user,
 				 const char *password, struct oa_verdict *v);
+
+/* The same checks without a user to log in as: the token, the required
+ * claims and the policy must pass, and v->identity (the username claim)
+ * must be there; who may use it is for the caller to decide (PostgreSQL's
+ * pg_ident map). */
+enum oa_status oa_verdict_identify(const struct oa_config *cfg, const char *password,
+				   struct oa_verdict *v);
 
 /* The same decision, every step of it recorded in `trace` (initialised by
  * the caller, claims dropped with oa_trace_clear); for pam_oauth2_check. */

@@ -11,52 +11,9 @@
 #include <unistd.h>
 
 #include "read_full.h"
+#include "words.h"
 
 #define MODULE_NAME "pam_oauth2.so"
-
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n';
-}
-
-size_t
-oa_pamd_split(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-
-	for (;;) {
-		char *start;
-
-		while (is_blank(*p))
-			p++;
-		if (*p == '\0')
-			return n;
-		if (*p == '[') {
-			/* libpam keeps any '[' inside and turns "\]" into ']'. */
-			char *to = ++p, *end = p;
-
-			start = p;
-			while (*end != '\0' && *end != ']') {
-				if (end[0] == '\\' && end[1] == ']')
-					end++;
-				*to++ = *end++;
-			}
-			p = *end != '\0' ? end + 1 : end;
-			*to = '\0';
-		} else {
-			start = p;
-			while (*p != '\0' && !is_blank(*p))
-				p++;
-			if (*p != '\0')
-				*p++ = '\0';
-		}
-		if (n < max)
-			fields[n] = start;
-		n++;
-	}
-}
 
 void
 oa_pamd_entry_free(struct oa_pamd_entry *e)
@@ -88,7 +45,7 @@ consider(char *line, unsigned line_no, const char *where, struct oa_pamd_entry *
 	 enum line_kind *kind, const char **name, struct oa_result *r)
 {
 	char *fields[OA_PAMD_MAX_ARGS + 3];
-	size_t n = oa_pamd_split(line, fields, OA_PAMD_MAX_ARGS + 3);
+	size_t n = oa_words_split(line, fields, OA_PAMD_MAX_ARGS + 3);
 	const char *type;
 
 	*kind = LINE_OTHER;
@@ -126,51 +83,6 @@ consider(char *line, unsigned line_no, const char *where, struct oa_pamd_entry *
 	return OA_OK;
 }
 
-/* libpam's _pam_assemble_line: the next logical line of text[*pos..len)
- * into `buf` (at least len + 1 bytes), or false at the end. */
-static bool
-next_logical_line(const char *text, size_t len, size_t *pos, unsigned *line_no,
-		  char *buf, unsigned *first_line)
-{
-	size_t used = 0;
-
-	while (*pos < len) {
-		const char *s = text + *pos, *eol = memchr(s, '\n', len - *pos);
-		size_t plen = eol != NULL ? (size_t)(eol - s) : len - *pos;
-		const char *hash, *end;
-
-		*pos += plen + (eol != NULL ? 1 : 0);
-		++*line_no;
-		while (plen > 0 && is_blank(*s)) {
-			s++;
-			plen--;
-		}
-		if (plen == 0 || *s == '#')
-			continue; /* a blank line, even inside a continued one */
-		if (used == 0)
-			*first_line = *line_no;
-		hash = memchr(s, '#', plen);
-		if (hash != NULL) {
-			memcpy(buf + used, s, (size_t)(hash - s));
-			buf[used + (size_t)(hash - s)] = '\0';
-			return true; /* a comment ends the line, backslash or not */
-		}
-		end = s + plen;
-		while (end > s && is_blank(end[-1]))
-			end--;
-		memcpy(buf + used, s, plen);
-		if (end[-1] == '\\') {
-			used += (size_t)(end - s);
-			buf[used - 1] = ' ';
-			continue;
-		}
-		buf[used + plen] = '\0';
-		return true;
-	}
-	buf[used] = '\0';
-	return used > 0;
-}
-
 static enum oa_status read_file(const char *dir, const char *path, int depth,
 				struct oa_pamd_entry *out, bool *found, struct oa_result *r);
 
@@ -194,7 +106,7 @@ find_auth(const char *text, size_t len, const char *where, const char *dir, int 
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	/* Each logical line is assembled at the start of buf; the one that
 	 * matches stays there, the fields pointing into it. */
-	while (next_logical_line(text, len, &pos, &line_no, buf, &first_line)) {
+	while (oa_words_next_line(text, len, &pos, &line_no, buf, &first_line)) {
 		enum line_kind kind;
 		const char *name = NULL;
 
@@ -245,31 +157,12 @@ read_file(const char *dir, const char *path, int depth, struct oa_pamd_entry *ou
 	  bool *found, struct oa_result *r)
 {
 	char *text = NULL;
-	struct stat st;
-	int err = 0;
 	size_t len = 0;
-	int fd;
 
 	*found = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG, "%s is not a regular file", path);
-	}
-	text = malloc(OA_PAMD_MAX_FILE_BYTES + 1);
-	if (text != NULL)
-		err = oa_read_full(fd, text, OA_PAMD_MAX_FILE_BYTES + 1, &len);
-	close(fd);
-	if (text == NULL)
-		oa_fail(r, OA_INTERNAL, "out of memory");
-	else if (err != 0)
-		oa_fail(r, OA_CONFIG, "cannot read %s: %s", path, strerror(err));
-	else if (len > OA_PAMD_MAX_FILE_BYTES)
-		oa_fail(r, OA_CONFIG, "%s is larger than %d bytes", path, OA_PAMD_MAX_FILE_BYTES);
-	else if (find_auth(text, len, path, dir, depth, out, found, r) == OA_OK && *found &&
-		 out->file == NULL && (out->file = strdup(path)) == NULL)
+	if (oa_words_read_file(path, &text, &len, r) == OA_OK &&
+	    find_auth(text, len, path, dir, depth, out, found, r) == OA_OK && *found &&
+	    out->file == NULL && (out->file = strdup(path)) == NULL)
 		oa_fail(r, OA_INTERNAL, "out of memory");
 	free(text);
 	return r->status;

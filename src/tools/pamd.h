@@ -1,14 +1,8 @@
 /* Reads a PAM service file the way libpam does, to find the arguments it
  * hands pam_oauth2.so on the auth line: pam_oauth2_check --service runs
- * the module's checks on exactly that argument list.  The rules followed
- * (Linux-PAM's pam_handlers.c and pam_misc.c):
- *   - '#' ends a line, wherever it is, even inside brackets;
- *   - a backslash ending a line (before trailing blanks) joins it with the
- *     next non-blank line;
- *   - fields are separated by spaces and tabs; a field that starts with '['
- *     runs to the first ']' not written "\]" (which stands for ']'), so
- *     "[success=1 default=ignore]" is one control field and
- *     "[claim_any_of=groups:a b]" one argument holding a space;
+ * the module's checks on exactly that argument list.  Lines and fields are
+ * read as libpam reads them (core/words.h: '#' comments, backslash
+ * continuations, "[...]" fields such as "[success=1 default=ignore]"), and:
  *   - a service file line is TYPE CONTROL MODULE ARGS..., TYPE may start
  *     with '-' and is compared without case;
  *   - "@include FILE" stands for FILE's lines, and an auth line whose
@@ -25,8 +19,6 @@
 
 #include "result.h"
 
-/* Longest service file read; real ones are a few hundred bytes. */
-#define OA_PAMD_MAX_FILE_BYTES (256 * 1024)
 /* Arguments on one line, as many as a 64 KiB line of one-letter ones. */
 #define OA_PAMD_MAX_ARGS 1024
 /* libpam's own limit on nested substacks (PAM_SUBSTACK_MAX_LEVEL). */
@@ -40,10 +32,6 @@ struct oa_pamd_entry {
 	unsigned line;  /* physical line where the entry starts, from 1 */
 	char *file;     /* owned: the file it is in (oa_pamd_read_service) */
 };
-
-/* Splits one logical line into at most `max` fields in place, as libpam
- * does; returns how many there are (more than `max`: only `max` kept). */
-size_t oa_pamd_split(char *line, char **fields, size_t max);
 
 /* Finds the first `auth` entry in `text` whose module path is
  * "pam_oauth2.so" or ends in "/pam_oauth2.so", following no include.

@@ -61,11 +61,12 @@ issuer_field() {
 	node -p "JSON.parse(require('fs').readFileSync('$WORK/issuer.json')).$1"
 }
 
-# mint FILE username=alice [field=value...]: writes an access token to FILE.
+# mint FILE username=alice [field=value...]: writes an access token to FILE;
+# from the issuer whose state file is MINT_STATE, if set.
 mint() {
 	local file=$1
 	shift
-	node "$ISSUER_DIR/mint.mjs" --state-file "$WORK/issuer.json" "$@" >"$file" ||
+	node "$ISSUER_DIR/mint.mjs" --state-file "${MINT_STATE:-$WORK/issuer.json}" "$@" >"$file" ||
 		bail "could not mint a token ($*)"
 	MINTED_TOKENS+=("$file")
 }
@@ -80,4 +81,28 @@ issuer_requests() {
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
 	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# --- log lines -----------------------------------------------------------------
+# On $SYSLOG_FILE (the syslog capture of lib.sh, or a server log), when
+# SYSLOG_CAPTURED is 1.
+# Marks the current end of the log; log_since_mark then shows what came after.
+log_mark() { LOG_MARK=$(wc -l <"$SYSLOG_FILE"); }
+log_since_mark() { tail -n +"$((LOG_MARK + 1))" "$SYSLOG_FILE"; }
+
+# check_log DESCRIPTION FIXED-STRING: a line logged since the mark has it
+# (skipped when the log is not captured).
+check_log() {
+	if [ "$SYSLOG_CAPTURED" -ne 1 ]; then
+		skip "$1 (syslog not captured)"
+		return
+	fi
+	local i
+	for ((i = 0; i < 20; i++)); do
+		log_since_mark | grep -qF -- "$2" && { ok "$1"; return; }
+		sleep 0.05
+	done
+	not_ok "$1"
+	diag "expected a log line with: $2"
+	log_since_mark | sed 's/^/#   /'
 }

@@ -30,25 +30,7 @@ start_syslog_capture() {
 	fi
 }
 
-# Marks the current end of the log; log_since_mark then shows what came after.
-log_mark() { LOG_MARK=$(wc -l <"$SYSLOG_FILE"); }
-log_since_mark() { tail -n +"$((LOG_MARK + 1))" "$SYSLOG_FILE"; }
-
-# check_log DESCRIPTION FIXED-STRING: a line logged since the mark has it.
-check_log() {
-	if [ "$SYSLOG_CAPTURED" -ne 1 ]; then
-		skip "$1 (syslog not captured)"
-		return
-	fi
-	local i
-	for ((i = 0; i < 20; i++)); do
-		log_since_mark | grep -qF -- "$2" && { ok "$1"; return; }
-		sleep 0.05
-	done
-	not_ok "$1"
-	diag "expected a log line with: $2"
-	log_since_mark | sed 's/^/#   /'
-}
+# log_mark, log_since_mark and check_log: common.sh, on $SYSLOG_FILE.
 
 # 24 characters unique to a token and never logged: a JWT's signature, or
 # the start of an opaque token.

@@ -13,13 +13,14 @@
 #include <unistd.h>
 
 #include "pamd.h"
+#include "words.h"
 
 static void
 assert_fields(const char *line, size_t n, ...)
 {
 	char *copy = strdup(line);
 	char *fields[16];
-	size_t got = oa_pamd_split(copy, fields, 16);
+	size_t got = oa_words_split(copy, fields, 16);
 	va_list ap;
 
 	assert_int_equal(got, n);
@@ -72,7 +73,7 @@ test_pamd_split_counts_past_max(void **state)
 	char *fields[2];
 
 	(void)state;
-	assert_int_equal(oa_pamd_split(line, fields, 2), 5);
+	assert_int_equal(oa_words_split(line, fields, 2), 5);
 	assert_string_equal(fields[1], "b");
 }
 
