@@ -16,7 +16,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-. tests/integration/tap.sh
+. tests/lib/tap.sh
 
 tap_skipped=0
 skip() { tap_count=$((tap_count + 1)); tap_skipped=$((tap_skipped + 1)); echo "ok $tap_count - $* # SKIP"; }

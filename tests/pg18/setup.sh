@@ -32,7 +32,7 @@ pg18_prepare() {
 				fs.symlinkSync(require("path").relative(require("path").dirname(l.target), l.source), l.target);
 	') || bail "could not make the library links of $PGPKG"
 	PGBIN=$PGPKG/native/bin
-	. tests/integration/common.sh
+	. tests/lib/common.sh
 
 	# --- build: the validator against the 18 headers, and the client -------------
 	BUILD=${PG18_BUILD_DIR:-$ROOT/build/pg18}
