@@ -1,4 +1,4 @@
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>

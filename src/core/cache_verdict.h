@@ -3,8 +3,8 @@
  * a refused one cannot make every login ask the issuer.  Entries are keyed
  * by SHA-256 of the configuration and the token, and hold what the username
  * and policy checks need (the verified claims), never the token. */
-#ifndef OA_VERDICT_CACHE_H
-#define OA_VERDICT_CACHE_H
+#ifndef OA_CACHE_VERDICT_H
+#define OA_CACHE_VERDICT_H
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -16,7 +16,7 @@
 #include "trace.h"
 #include "token.h"
 #include "userinfo.h"
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 /* Keys, discovery documents and verdicts live here between logins.  An
  * unusable cache_dir= is a configuration error; an unusable default only

@@ -14,7 +14,7 @@
 
 #include "cache.h"
 #include "config.h"
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 #define NOW 1700000000LL
 
