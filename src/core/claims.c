@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json_equals.h"
+#include "json.h"
 #include "policy.h"
 #include "text.h"
 #include "trace.h"

@@ -6,8 +6,7 @@
 
 #include "cache_doc.h"
 #include "fetch.h"
-#include "json_equals.h"
-#include "json_pick.h"
+#include "json.h"
 #include "url.h"
 
 #define DISCOVERY_NS "discovery"

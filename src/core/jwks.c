@@ -8,8 +8,7 @@
 
 #include "bounds.h"
 #include "file_trust.h"
-#include "json_equals.h"
-#include "json_error.h"
+#include "json.h"
 #include "signature.h"
 #include "text.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "json_equals.h"
+#include "json.h"
 #include "text.h"
 
 /* Beyond this many seconds from 1970 (some 285 million years) a date is
