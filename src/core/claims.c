@@ -15,7 +15,7 @@ oa_claims_check_username(const json_t *claims, const char *claim_name,
 			 const char *user, struct oa_result *r)
 {
 	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
-	char shown[96], shown_user[96];
+	char shown[OA_SHOWN_BYTES], shown_user[OA_SHOWN_BYTES];
 	size_t user_len = strlen(user);
 
 	if (value == NULL)
@@ -41,7 +41,7 @@ oa_claims_check_mapped_user(const json_t *claims, const char *claim_name,
 {
 	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
 	struct oa_usermap *map = NULL;
-	char shown[96], shown_user[96];
+	char shown[OA_SHOWN_BYTES], shown_user[OA_SHOWN_BYTES];
 	unsigned line = 0;
 
 	if (value == NULL)
@@ -94,7 +94,7 @@ oa_claims_check_required(const json_t *claims,
 	for (size_t i = 0; i < n_required; i++) {
 		const struct oa_required_claim *want = &required[i];
 		const json_t *value = json_object_getn(claims, want->name, want->name_len);
-		char buf[32], shown[96];
+		char buf[32], shown[OA_SHOWN_BYTES];
 		const char *text;
 		size_t len;
 		int name_len = (int)want->name_len;

@@ -105,7 +105,7 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 {
 	json_error_t err;
 	json_t *doc;
-	char shown[96];
+	char shown[OA_SHOWN_BYTES];
 	/* O_NONBLOCK: a FIFO in the file's place must not hang the login. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 

@@ -66,7 +66,7 @@ static void
 trace_format(struct oa_trace *t, enum oa_status s, const struct oa_result *r,
 	     const struct oa_jws *jws)
 {
-	char kid[96] = "none";
+	char kid[OA_SHOWN_BYTES] = "none";
 
 	if (t != NULL && s == OA_OK && jws->kid != NULL)
 		oa_text_escape(jws->kid, jws->kid_len, kid, sizeof(kid));

@@ -144,7 +144,7 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 		       bool required, const char *what, struct oa_result *r)
 {
 	const json_t *iss = json_object_get(claims, "iss");
-	char shown[96];
+	char shown[OA_SHOWN_BYTES];
 
 	if (cfg->issuer == NULL)
 		return required ? oa_fail(r, OA_CONFIG, "%s: no issuer= to check iss against", what)

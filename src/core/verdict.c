@@ -165,7 +165,7 @@ check_user(struct oa_ctx *ctx, const json_t *claims, const char *user,
 	   struct oa_result *r)
 {
 	const struct oa_config *cfg = ctx->cfg;
-	char shown_user[96];
+	char shown_user[OA_SHOWN_BYTES];
 	enum oa_status s;
 
 	if (cfg->username_map != NULL)
@@ -189,7 +189,7 @@ check_required(struct oa_ctx *ctx, const json_t *claims, struct oa_result *r)
 	for (size_t i = 0; i < cfg->n_required; i++) {
 		const struct oa_required_claim *want = &cfg->required[i];
 		enum oa_status s = oa_claims_check_required(claims, want, 1, r);
-		char name[96];
+		char name[OA_TRACE_NAME_BYTES];
 
 		if (ctx->trace != NULL) {
 			snprintf(name, sizeof(name), "required claim %.*s=%s",

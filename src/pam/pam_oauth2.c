@@ -121,7 +121,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct oa_config cfg;
 	struct oa_verdict verdict;
 	const char *user = NULL, *password = NULL;
-	char shown_user[96], shown_rhost[96];
+	char shown_user[OA_SHOWN_BYTES], shown_rhost[OA_SHOWN_BYTES];
 	int rc;
 
 	(void)flags;
@@ -196,7 +196,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const struct login_record *rec = NULL;
 	const void *data = NULL;
 	const char *user = NULL;
-	char shown_user[96];
+	char shown_user[OA_SHOWN_BYTES];
 	long long now = (long long)time(NULL);
 	bool debug = false;
 
