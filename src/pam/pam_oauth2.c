@@ -159,18 +159,20 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		/* Before "granted" is logged: a login refused here is not one. */
 		if (!remember_login(pamh, user, verdict.exp, cfg.leeway_seconds))
 			return PAM_BUF_ERR;
-		if (cfg.allow_any_audience && strcmp(verdict.method, "jwt") == 0)
+		if (cfg.allow_any_audience && verdict.method == OA_METHOD_JWT)
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,
 			   "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s",
-			   shown_user, shown_rhost, verdict.method, verdict.from_cache ? "+cache" : "",
+			   shown_user, shown_rhost, oa_method_name(verdict.method),
+			   verdict.from_cache ? "+cache" : "",
 			   verdict.issuer, verdict.fingerprint);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
 		   "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s reason: %s",
-		   outcome_word(verdict.result.status), shown_user, shown_rhost, verdict.method,
+		   outcome_word(verdict.result.status), shown_user, shown_rhost,
+		   oa_method_name(verdict.method),
 		   verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
 		   verdict.result.reason);
 	return pam_code(verdict.result.status);

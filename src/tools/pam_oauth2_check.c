@@ -274,7 +274,7 @@ report_config_error(const struct options *o, const char *options_from,
 
 	memset(&v, 0, sizeof(v));
 	v.result = *why;
-	v.method = "-";
+	v.method = OA_METHOD_NONE;
 	strcpy(v.issuer, "-");
 	strcpy(v.fingerprint, "-");
 	v.exp = -1;
