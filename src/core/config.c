@@ -72,6 +72,8 @@ static const struct option_spec options[] = {
 	OTHER("pinned_pubkey", OPT_PIN, pinned_pubkey),
 	NUM("max_token_size", OPT_BYTES, max_token_bytes, 1, OA_MAX_TOKEN_BYTES_CEILING),
 	OTHER("debug", OPT_FLAG, debug),
+	OTHER("use_first_pass", OPT_FLAG, use_first_pass),
+	OTHER("try_first_pass", OPT_FLAG, try_first_pass),
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -519,6 +521,8 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 				       cfg->cache_arg);
 		cfg->cache_off = strcmp(cfg->cache_arg, "off") == 0;
 	}
+	if (cfg->use_first_pass && cfg->try_first_pass)
+		return oa_fail(r, OA_CONFIG, "give use_first_pass or try_first_pass, not both");
 	if (cfg->username_map_casefold && cfg->username_map == NULL)
 		return oa_fail(r, OA_CONFIG, "username_map_casefold applies to username_map=");
 	if (check_jwt_options(cfg, r) != OA_OK ||

@@ -91,6 +91,11 @@ struct oa_config {
 
 	size_t max_token_bytes;
 	bool debug;
+	/* Read by libpam's pam_get_authtok from the same pam.d line, not by
+	 * the module: the token an earlier module of the stack prompted for,
+	 * and only it (use_first_pass), or first (try_first_pass). */
+	bool use_first_pass;
+	bool try_first_pass;
 };
 
 /* Returns OA_OK or OA_CONFIG with the reason in `r`. */

@@ -127,5 +127,36 @@ mint "$WORK/alice_short" username=alice expires_in=2
 expect "account a moment after exp, within the leeway: granted" "$GRANTED" \
 	strict alice "$WORK/alice_short" --pause 3
 
+# --- after a module that prompts -------------------------------------------------
+# libpam's pam_get_authtok reads use_first_pass and try_first_pass from the
+# module's own arguments.  pam_ask_permit asks for the password first, so
+# PAM_AUTHTOK holds the token when pam_oauth2 runs.
+[ -n "${PAM_ASK_PERMIT:-}" ] || bail "PAM_ASK_PERMIT is not set: run the tests through meson test"
+stacked() { # NAME WORD: pam_ask_permit, then the module with WORD
+	printf 'auth    required %s\nauth    required %s %s\naccount required %s\n' \
+		"$PAM_ASK_PERMIT" "$PAM_OAUTH2_MODULE" "userinfo=$USERINFO username_claim=preferred_username $2" \
+		"$PAM_OAUTH2_MODULE" >"$WORK/pam.d/$1"
+}
+stacked first_use use_first_pass
+expect "use_first_pass after a module that prompted: the token it read logs alice in" \
+	"$GRANTED" first_use alice "$WORK/alice"
+stacked first_try try_first_pass
+expect "try_first_pass after a module that prompted: granted" "$GRANTED" first_try alice "$WORK/alice"
+stacked first_try_bob "try_first_pass"
+expect "try_first_pass: bob's token read by the first module does not log in alice" \
+	"$DENIED" first_try_bob alice "$WORK/bob"
+# Alone, use_first_pass must not prompt: the conversation would answer
+# with a good token, so only a refusal shows that libpam honoured it.
+service alone_use "userinfo=$USERINFO" username_claim=preferred_username use_first_pass
+expect "use_first_pass with no module before it: no prompt, no login" \
+	'pam_authenticate: PAM_AUTHTOK_RECOVERY_ERR' alone_use alice "$WORK/alice"
+check_log "the log says no token came" 'user="alice": no token from the client'
+service alone_try "$USERINFO" preferred_username try_first_pass
+expect "try_first_pass with no module before it (positional form): it prompts, granted" \
+	"$GRANTED" alone_try alice "$WORK/alice"
+service both "userinfo=$USERINFO" use_first_pass try_first_pass
+expect "use_first_pass with try_first_pass: PAM_SERVICE_ERR" "$CONFIG_ERROR" both alice "$WORK/alice"
+check_log "the reason says to give one" "give use_first_pass or try_first_pass, not both"
+
 check_no_token_in_log
 tap_finish

@@ -102,6 +102,29 @@ test_config_named_form(void **state)
 	assert_string_equal(cfg.capath, "/");
 }
 
+/* libpam's pam_get_authtok reads these two from the module's own arguments;
+ * the parser only has to let them through, in both forms, and the
+ * positional form must not take one for the username claim. */
+static void
+test_config_first_pass_words_accepted(void **state)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "https://idp.example/userinfo", "use_first_pass"), OA_OK);
+	assert_string_equal(cfg.username_claim, "sub");
+	assert_true(cfg.use_first_pass);
+	assert_false(cfg.try_first_pass);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://idp.example/userinfo", "try_first_pass"),
+			 OA_OK);
+	assert_true(cfg.try_first_pass);
+	assert_false(cfg.use_first_pass);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://idp.example/userinfo"), OA_OK);
+	assert_false(cfg.try_first_pass || cfg.use_first_pass);
+}
+
 static void
 expect_config_error(const char *const *argv, int argc, const char *fragment)
 {
@@ -161,6 +184,10 @@ test_config_rejects_bad_input(void **state)
 		     "max_token_size=0");
 	EXPECT_ERROR("needs a value", "userinfo=https://i/u", "timeout");
 	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "debug=1");
+	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "use_first_pass=1");
+	EXPECT_ERROR("given twice", "userinfo=https://i/u", "try_first_pass", "try_first_pass");
+	EXPECT_ERROR("use_first_pass or try_first_pass, not both", "userinfo=https://i/u",
+		     "use_first_pass", "try_first_pass");
 	EXPECT_ERROR("plain http is allowed only to loopback", "http://idp.example/u", "sub");
 	EXPECT_ERROR("must start with https://", "userinfo=ftp://i/u");
 	EXPECT_ERROR("cannot read /nonexistent", "userinfo=https://i/u",
@@ -316,6 +343,7 @@ main(void)
 		cmocka_unit_test(test_config_jwt_mode_options),
 		cmocka_unit_test(test_config_jwt_mode_rejects_bad_combinations),
 		cmocka_unit_test(test_config_hmac_secret_file_must_be_private),
+		cmocka_unit_test(test_config_first_pass_words_accepted),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
