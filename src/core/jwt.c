@@ -94,7 +94,7 @@ oa_jwt_validate(struct oa_ctx *ctx, const struct oa_token *token,
 	if (s == OA_OK) {
 		s = oa_jwt_check_claims(ctx->cfg, &jws, ctx->now, exp, r);
 		oa_trace_outcome(ctx->trace, "jwt claims", s, r, "iss, exp, nbf, iat%s hold; %s",
-				 ctx->cfg->token_type != NULL ? ", typ" : "",
+				 ctx->cfg->token_type != OA_TOKEN_TYPE_ANY ? ", typ" : "",
 				 ctx->cfg->allow_any_audience ?
 					 "aud not checked (allow_any_audience)" : "aud names this service");
 	}

@@ -29,7 +29,7 @@ open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 	struct oa_result why;
 
 	*opened = false;
-	if (cfg->cache_off) {
+	if (cfg->cache == OA_CACHE_OFF) {
 		oa_trace_step(trace, "cache", OA_STEP_SKIP, "cache=off");
 		return OA_OK;
 	}

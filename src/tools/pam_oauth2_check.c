@@ -301,7 +301,7 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	if (oa_config_parse(argc, argv, &cfg, &r) != OA_OK)
 		return report_config_error(o, options_from, &r, &trace);
 	if (o->no_cache)
-		cfg.cache_off = true;
+		cfg.cache = OA_CACHE_OFF;
 	token = read_token(o->token_file, &len);
 	if (token == NULL)
 		return EXIT_USAGE;

@@ -125,6 +125,43 @@ test_config_first_pass_words_accepted(void **state)
 	assert_false(cfg.try_first_pass || cfg.use_first_pass);
 }
 
+/* cache=, client_auth= and token_type= are words from the option table,
+ * kept as enums, their defaults from the same table. */
+static void
+test_config_word_options(void **state)
+{
+	char path[] = "/tmp/oa_test_secret.XXXXXX";
+	int fd = mkstemp(path);
+	char arg[64];
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "s3cret", 6), 6);
+	close(fd);
+	snprintf(arg, sizeof(arg), "client_secret_file=%s", path);
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_ON);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_BASIC);
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_ANY);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u", "cache=off"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_OFF);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u", "cache=on"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_ON);
+	assert_int_equal(PARSE(&cfg, &r, "introspection=https://i.example/in", "client_id=db", arg),
+			 OA_OK);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_BASIC);
+	assert_int_equal(PARSE(&cfg, &r, "introspection=https://i.example/in", "client_id=db", arg,
+			       "client_auth=post"), OA_OK);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_POST);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://i.example", "audience=db",
+			       "token_type=at+jwt"), OA_OK);
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_AT_JWT);
+	unlink(path);
+}
+
 static void
 expect_config_error(const char *const *argv, int argc, const char *fragment)
 {
@@ -185,6 +222,11 @@ test_config_rejects_bad_input(void **state)
 	EXPECT_ERROR("needs a value", "userinfo=https://i/u", "timeout");
 	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "debug=1");
 	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "use_first_pass=1");
+	EXPECT_ERROR("cache: expected on or off, got \"OFF\"", "userinfo=https://i/u", "cache=OFF");
+	EXPECT_ERROR("cache: expected on or off, got \"\"", "userinfo=https://i/u", "cache=");
+	EXPECT_ERROR("client_auth: expected basic or post, got \"jwt\"", "userinfo=https://i/u",
+		     "client_auth=jwt");
+	EXPECT_ERROR("client_auth apply to", "userinfo=https://i/u", "client_auth=basic");
 	EXPECT_ERROR("given twice", "userinfo=https://i/u", "try_first_pass", "try_first_pass");
 	EXPECT_ERROR("use_first_pass or try_first_pass, not both", "userinfo=https://i/u",
 		     "use_first_pass", "try_first_pass");
@@ -252,7 +294,7 @@ test_config_jwt_mode_options(void **state)
 	assert_true(cfg.allow_any_audience);
 	assert_int_equal(cfg.algorithms, (1u << OA_ALG_ES256) | (1u << OA_ALG_EDDSA));
 	assert_int_equal(cfg.leeway_seconds, 0);
-	assert_string_equal(cfg.token_type, "at+jwt");
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_AT_JWT);
 	assert_string_equal(cfg.cache_dir, "/var/cache/x");
 	assert_int_equal(cfg.jwks_refresh_min_seconds, 30);
 	assert_int_equal(cfg.jwks_stale_max_seconds, 0);
@@ -280,7 +322,7 @@ test_config_jwt_mode_rejects_bad_combinations(void **state)
 		     "algorithms=HS256");
 	EXPECT_ERROR("leeway: expected whole seconds from 0 to 300", "issuer=https://i.example",
 		     "audience=db", "leeway=301");
-	EXPECT_ERROR("token_type: only at+jwt", "issuer=https://i.example", "audience=db",
+	EXPECT_ERROR("token_type: expected at+jwt, got \"jwt\"", "issuer=https://i.example", "audience=db",
 		     "token_type=jwt");
 	EXPECT_ERROR("plain http is allowed only to loopback", "issuer=http://i.example",
 		     "audience=db");
@@ -344,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_config_jwt_mode_rejects_bad_combinations),
 		cmocka_unit_test(test_config_hmac_secret_file_must_be_private),
 		cmocka_unit_test(test_config_first_pass_words_accepted),
+		cmocka_unit_test(test_config_word_options),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
