@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "file_trust.h"
 #include "jwa.h"
 #include "sha256.h"
+#include "text.h"
 
 enum option_kind {
 	OPT_URL,     /* checked by oa_url_check into url_offset */
@@ -600,4 +602,90 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		return oa_fail(r, OA_CONFIG, "connect_timeout (%ld) is longer than timeout (%ld)",
 			       cfg->connect_timeout_seconds, cfg->timeout_seconds);
 	return OA_OK;
+}
+
+/* The algorithms the verifier allows, whether given or the default set. */
+static void
+show_algorithms(unsigned set, char *out, size_t size)
+{
+	size_t used = 0;
+
+	snprintf(out, size, "none");
+	for (int a = 0; a < OA_ALG_COUNT; a++)
+		if ((set & (1u << a)) != 0 && used < size) {
+			int n = snprintf(out + used, size - used, "%s%s", used == 0 ? "" : ",",
+					 oa_alg_name((enum oa_alg)a));
+
+			used += n > 0 ? (size_t)n : 0;
+		}
+}
+
+static void
+show_option(const struct oa_config *cfg, const struct option_spec *opt,
+	    char value[OA_CONFIG_SHOW_BYTES])
+{
+	const void *field = (const char *)cfg + opt->offset;
+
+	switch (opt->kind) {
+	case OPT_SECONDS:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%ld", *(const long *)field);
+		return;
+	case OPT_BYTES:
+	case OPT_COUNT:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%zu", *(const size_t *)field);
+		return;
+	case OPT_FLAG:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s", *(const bool *)field ? "on" : "off");
+		return;
+	case OPT_WORD: {
+		int w = *(const int *)field;
+
+		/* "?" only if a default is not one of the words (test_config). */
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
+			 w < 0 || (size_t)w >= opt->n_words ? "?" :
+			 opt->words[w] != NULL ? opt->words[w] : "none");
+		return;
+	}
+	default:
+		if (opt->offset == FIELD(algorithms_arg)) {
+			show_algorithms(cfg->algorithms, value, OA_CONFIG_SHOW_BYTES);
+			return;
+		}
+		/* Checked printable words when parsed: shown as given. */
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
+			 *(const char *const *)field != NULL ? *(const char *const *)field : "none");
+		return;
+	}
+}
+
+bool
+oa_config_show(const struct oa_config *cfg, size_t i, const char **name,
+	       char value[OA_CONFIG_SHOW_BYTES])
+{
+	if (i < N_OPTIONS) {
+		*name = options[i].name;
+		show_option(cfg, &options[i], value);
+		return true;
+	}
+	i -= N_OPTIONS;
+	if (i < cfg->policy.n_rules) {
+		const struct oa_rule *rule = &cfg->policy.rules[i];
+
+		*name = oa_policy_rule_name(rule->kind);
+		oa_text_escape(rule->value, strlen(rule->value), value, OA_CONFIG_SHOW_BYTES);
+		return true;
+	}
+	i -= cfg->policy.n_rules;
+	if (i < cfg->n_required) {
+		const struct oa_required_claim *c = &cfg->required[i];
+		char shown_name[OA_SHOWN_BYTES], shown_value[OA_SHOWN_BYTES * 4];
+
+		/* Unchecked text from the positional form's claim=value. */
+		*name = "required_claim";
+		oa_text_escape(c->name, c->name_len, shown_name, sizeof(shown_name));
+		oa_text_escape(c->value, strlen(c->value), shown_value, sizeof(shown_value));
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s=%s", shown_name, shown_value);
+		return true;
+	}
+	return false;
 }

@@ -118,4 +118,15 @@ struct oa_config {
 enum oa_status oa_config_parse(int argc, const char *const *argv,
 			       struct oa_config *cfg, struct oa_result *r);
 
+/* The longest value oa_config_show gives, with its NUL. */
+#define OA_CONFIG_SHOW_BYTES (OA_MAX_URL_BYTES + 64)
+
+/* Line `i` of the effective configuration, as sshd -T shows its own: every
+ * option of the table with its value, defaults filled in ("none" when
+ * unset, "on" or "off" for a flag), then each rule and required claim as
+ * given.  Files are named, never read: a secret's file name shows, never
+ * what it holds.  False past the last line. */
+bool oa_config_show(const struct oa_config *cfg, size_t i, const char **name,
+		    char value[OA_CONFIG_SHOW_BYTES]);
+
 #endif

@@ -550,3 +550,9 @@ oa_policy_check(const struct oa_policy *p, const json_t *claims,
 {
 	return oa_policy_check_traced(p, claims, NULL, r);
 }
+
+const char *
+oa_policy_rule_name(enum oa_rule_kind kind)
+{
+	return kind_name(kind);
+}

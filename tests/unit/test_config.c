@@ -162,6 +162,52 @@ test_config_word_options(void **state)
 	unlink(path);
 }
 
+/* What --show-config prints can be given back as arguments, and then
+ * shows the same: so every default of the table passes its option's own
+ * check, and nothing is shown that the parser would not take. */
+static void
+test_config_show_round_trip(void **state)
+{
+	static char shown[64][2][OA_CONFIG_SHOW_BYTES];
+	static char again[OA_CONFIG_SHOW_BYTES];
+	static char args[64][OA_CONFIG_SHOW_BYTES + 64];
+	const char *argv[64];
+	struct oa_config cfg, cfg2;
+	struct oa_result r;
+	const char *name;
+	size_t n = 0;
+	int argc = 0;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://i.example", "audience=db,reporting",
+			       "timeout=1", "debug", "scope=db:login"), OA_OK);
+	for (char value[OA_CONFIG_SHOW_BYTES]; oa_config_show(&cfg, n, &name, value); n++) {
+		assert_true(n < 64);
+		snprintf(shown[n][0], sizeof(shown[n][0]), "%s", name);
+		snprintf(shown[n][1], sizeof(shown[n][1]), "%s", value);
+		/* client_auth's default shows, but the word applies only to
+		 * introspection=, which this configuration lacks. */
+		if (strcmp(value, "none") == 0 || strcmp(value, "off") == 0 ||
+		    strcmp(name, "client_auth") == 0)
+			continue;
+		if (strcmp(value, "on") == 0 && strcmp(name, "cache") != 0)
+			snprintf(args[argc], sizeof(args[argc]), "%s", name);
+		else
+			snprintf(args[argc], sizeof(args[argc]), "%s=%s", name, value);
+		argv[argc] = args[argc];
+		argc++;
+	}
+	if (oa_config_parse(argc, argv, &cfg2, &r) != OA_OK)
+		fail_msg("%s", r.reason);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(oa_config_show(&cfg2, i, &name, again));
+		assert_string_equal(name, shown[i][0]);
+		assert_string_equal(again, shown[i][1]);
+	}
+	assert_false(oa_config_show(&cfg2, n, &name, again));
+}
+
 static void
 expect_config_error(const char *const *argv, int argc, const char *fragment)
 {
@@ -387,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_config_hmac_secret_file_must_be_private),
 		cmocka_unit_test(test_config_first_pass_words_accepted),
 		cmocka_unit_test(test_config_word_options),
+		cmocka_unit_test(test_config_show_round_trip),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
