@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "text.h"
+#include "trace.h"
 #include "verdict.h"
 
 /* What the auth phase learned, for the account phase on the same handle. */
@@ -115,6 +116,33 @@ client_host(pam_handle_t *pamh, char *out, size_t out_size)
 		snprintf(out, out_size, "-");
 }
 
+/* With debug: the decision made as pam_oauth2_check makes it, every step
+ * of it a LOG_DEBUG line (OpenSSH logs each step of its auth code at
+ * debug3).  The steps hold what the reasons hold, claim values escaped,
+ * never the token; the claims themselves are not logged.  Without memory
+ * for the record, the decision is made without it. */
+static void
+decide_logging_steps(pam_handle_t *pamh, const struct oa_config *cfg, const char *user,
+		     const char *password, struct oa_verdict *verdict)
+{
+	struct oa_trace *trace = malloc(sizeof(*trace)); /* some 40 KiB */
+
+	if (trace == NULL) {
+		pam_syslog(pamh, LOG_DEBUG, "debug: no memory to record the steps");
+		oa_verdict_decide(cfg, user, password, verdict);
+		return;
+	}
+	oa_trace_init(trace);
+	oa_verdict_explain(cfg, user, password, trace, verdict);
+	for (size_t i = 0; i < trace->n; i++)
+		pam_syslog(pamh, LOG_DEBUG, "debug: %s: %s: %s", trace->steps[i].name,
+			   oa_step_outcome_name(trace->steps[i].outcome), trace->steps[i].detail);
+	if (trace->dropped > 0)
+		pam_syslog(pamh, LOG_DEBUG, "debug: %zu more steps not recorded", trace->dropped);
+	oa_trace_clear(trace);
+	free(trace);
+}
+
 PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -149,7 +177,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc;
 	}
 
-	oa_verdict_decide(&cfg, user, password, &verdict);
+	if (cfg.debug)
+		decide_logging_steps(pamh, &cfg, user, password, &verdict);
+	else
+		oa_verdict_decide(&cfg, user, password, &verdict);
 	if (cfg.debug && verdict.http_status != 0)
 		pam_syslog(pamh, LOG_DEBUG, "userinfo %s answered HTTP %ld",
 			   verdict.issuer, verdict.http_status);
