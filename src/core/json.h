@@ -11,6 +11,7 @@
  * for byte over the JSON string's whole length: json_string_value() stops at
  * an embedded NUL, so "alice\u0000x" compared as a C string would be
  * "alice".
+ *
  * Whether `v` is a JSON string of exactly these `len` bytes. */
 bool oa_json_string_equals(const json_t *v, const char *bytes, size_t len);
 
@@ -18,6 +19,7 @@ bool oa_json_string_equals(const json_t *v, const char *bytes, size_t len);
  * own message quotes the bytes near the error ("... near 'eyJhbG'"), and
  * the text may be a token, a secret file named by mistake, or an issuer's
  * answer echoing either; the reason ends up in syslog.
+ *
  * E.g. "invalid syntax at line 1, column 7". */
 void oa_json_error_describe(const json_error_t *err, char *out, size_t out_size);
 
@@ -25,6 +27,7 @@ void oa_json_error_describe(const json_error_t *err, char *out, size_t out_size)
  * issuer's discovery document or JWK Set is stored in the cache and parsed
  * again on every login that uses it, and the parts nobody reads (Keycloak's
  * metadata arrays, x5c certificate chains) are most of its bytes.
+ *
  * A new object holding the members of `obj` named in `names` that it has
  * (the values shared, not copied).  NULL if `obj` is not an object or
  * memory runs out. */
