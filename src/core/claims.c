@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_equals.h"
+#include "json.h"
 #include "policy.h"
 #include "text.h"
 #include "trace.h"
@@ -16,7 +16,7 @@ oa_claims_check_username(const json_t *claims, const char *claim_name,
 			 const char *user, struct oa_result *r)
 {
 	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
-	char shown[96], shown_user[96];
+	char shown[OA_SHOWN_BYTES], shown_user[OA_SHOWN_BYTES];
 	size_t user_len = strlen(user);
 
 	if (value == NULL)
@@ -42,7 +42,7 @@ oa_claims_check_mapped_user(const json_t *claims, const char *claim_name,
 {
 	const json_t *value = oa_claim_at_path(claims, claim_name, strlen(claim_name));
 	struct oa_usermap *map = NULL;
-	char shown[96], shown_user[96];
+	char shown[OA_SHOWN_BYTES], shown_user[OA_SHOWN_BYTES];
 	unsigned line = 0;
 
 	if (value == NULL)

@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "file_trust.h"
-#include "json_equals.h"
+#include "json.h"
 #include "jwa.h"
 #include "sha256.h"
+#include "text.h"
 
 enum option_kind {
 	OPT_URL,     /* checked by oa_url_check into url_offset */
@@ -20,6 +22,7 @@ enum option_kind {
 	OPT_PROXY,
 	OPT_PIN,     /* sha256//BASE64 public key hashes, ';'-separated */
 	OPT_LIST,    /* comma-separated printable words */
+	OPT_WORD,    /* one of `words`, stored as its index (an enum) */
 	OPT_FLAG
 };
 
@@ -29,50 +32,81 @@ struct option_spec {
 	size_t offset; /* of the field in struct oa_config */
 	size_t url_offset;
 	unsigned long min, max;
+	/* OPT_WORD: the values in the order of the field's enum; a NULL one
+	 * is a state no argument can ask for (token_type not checked). */
+	const char *const *words;
+	size_t n_words;
+	/* The value before the arguments are read, parsed as if given; NULL:
+	 * unset (a flag: off). */
+	const char *def;
 };
 
-#define FIELD(f) offsetof(struct oa_config, f)
-#define URL(name, f, u) { name, OPT_URL, FIELD(f), FIELD(u), 0, 0 }
-#define NUM(name, kind, f, lo, hi) { name, kind, FIELD(f), 0, lo, hi }
-#define OTHER(name, kind, f) { name, kind, FIELD(f), 0, 0, 0 }
+static const char *const token_type_words[] = {
+	[OA_TOKEN_TYPE_ANY] = NULL,
+	[OA_TOKEN_TYPE_AT_JWT] = "at+jwt",
+};
+static const char *const client_auth_words[] = {
+	[OA_CLIENT_AUTH_BASIC] = "basic",
+	[OA_CLIENT_AUTH_POST] = "post",
+};
+static const char *const cache_words[] = {
+	[OA_CACHE_ON] = "on",
+	[OA_CACHE_OFF] = "off",
+};
 
+_Static_assert(sizeof(enum oa_token_type) == sizeof(int) &&
+		       sizeof(enum oa_client_auth) == sizeof(int) &&
+		       sizeof(enum oa_cache_mode) == sizeof(int),
+	       "OPT_WORD fields are stored as int");
+
+#define FIELD(f) offsetof(struct oa_config, f)
+#define TEXT(x) TEXT_(x)
+#define TEXT_(x) #x
+/* A bounds.h constant as a default: the docs test reads it there. */
+#define DEF(constant) TEXT(constant)
+#define URL(name, f, u) { name, OPT_URL, FIELD(f), FIELD(u), 0, 0, NULL, 0, NULL }
+#define NUM(name, kind, f, lo, hi, def) { name, kind, FIELD(f), 0, lo, hi, NULL, 0, def }
+#define WORD(name, f, w, def) \
+	{ name, OPT_WORD, FIELD(f), 0, 0, 0, w, sizeof(w) / sizeof(w[0]), def }
+#define OTHER(name, kind, f, def) { name, kind, FIELD(f), 0, 0, 0, NULL, 0, def }
+
+/* Name, kind, field, range, default: tests/docs/test_docs.sh reads the
+ * names and the defaults here, one entry per line. */
 static const struct option_spec options[] = {
 	URL("userinfo", userinfo_url, userinfo),
-	OTHER("username_claim", OPT_NAME, username_claim),
-	OTHER("username_map", OPT_FILE, username_map),
-	OTHER("username_map_casefold", OPT_FLAG, username_map_casefold),
-	NUM("issuer", OPT_NAME, issuer, 1, OA_MAX_URL_BYTES),
+	OTHER("username_claim", OPT_NAME, username_claim, "sub"),
+	OTHER("username_map", OPT_FILE, username_map, NULL),
+	OTHER("username_map_casefold", OPT_FLAG, username_map_casefold, NULL),
+	NUM("issuer", OPT_NAME, issuer, 1, OA_MAX_URL_BYTES, NULL),
 	URL("jwks_uri", jwks_uri, jwks),
-	OTHER("jwks_file", OPT_FILE, jwks_file),
-	OTHER("hmac_secret_file", OPT_SECRET, hmac_secret_file),
-	OTHER("audience", OPT_LIST, audience_arg),
-	OTHER("allow_any_audience", OPT_FLAG, allow_any_audience),
-	OTHER("algorithms", OPT_LIST, algorithms_arg),
-	NUM("leeway", OPT_SECONDS, leeway_seconds, 0, OA_MAX_LEEWAY_SECONDS),
-	OTHER("token_type", OPT_NAME, token_type),
-	OTHER("introspection", OPT_NAME, introspection_url),
-	OTHER("client_id", OPT_NAME, client_id),
-	OTHER("client_secret_file", OPT_SECRET, client_secret_file),
-	OTHER("client_auth", OPT_NAME, client_auth),
-	OTHER("cache", OPT_NAME, cache_arg),
-	OTHER("cache_dir", OPT_ABSPATH, cache_dir),
-	NUM("cache_ttl", OPT_SECONDS, cache_ttl_seconds, 0, OA_MAX_CACHE_TTL_SECONDS),
-	NUM("negative_cache_ttl", OPT_SECONDS, negative_cache_ttl_seconds, 0,
-	    OA_MAX_NEGATIVE_CACHE_TTL_SECONDS),
-	NUM("cache_max_entries", OPT_COUNT, cache_max_entries, 1, OA_MAX_CACHE_MAX_ENTRIES),
-	NUM("jwks_refresh_min", OPT_SECONDS, jwks_refresh_min_seconds, 1,
-	    OA_MAX_JWKS_REFRESH_MIN_SECONDS),
-	NUM("jwks_stale_max", OPT_SECONDS, jwks_stale_max_seconds, 0,
-	    OA_MAX_JWKS_STALE_MAX_SECONDS),
-	NUM("timeout", OPT_SECONDS, timeout_seconds, 1, OA_MAX_TIMEOUT_SECONDS),
-	NUM("connect_timeout", OPT_SECONDS, connect_timeout_seconds, 1,
-	    OA_MAX_TIMEOUT_SECONDS),
-	OTHER("cafile", OPT_FILE, cafile),
-	OTHER("capath", OPT_DIR, capath),
-	OTHER("proxy", OPT_PROXY, proxy),
-	OTHER("pinned_pubkey", OPT_PIN, pinned_pubkey),
-	NUM("max_token_size", OPT_BYTES, max_token_bytes, 1, OA_MAX_TOKEN_BYTES_CEILING),
-	OTHER("debug", OPT_FLAG, debug),
+	OTHER("jwks_file", OPT_FILE, jwks_file, NULL),
+	OTHER("hmac_secret_file", OPT_SECRET, hmac_secret_file, NULL),
+	OTHER("audience", OPT_LIST, audience_arg, NULL),
+	OTHER("allow_any_audience", OPT_FLAG, allow_any_audience, NULL),
+	OTHER("algorithms", OPT_LIST, algorithms_arg, NULL),
+	NUM("leeway", OPT_SECONDS, leeway_seconds, 0, OA_MAX_LEEWAY_SECONDS, DEF(OA_DEFAULT_LEEWAY_SECONDS)),
+	WORD("token_type", token_type, token_type_words, NULL),
+	OTHER("introspection", OPT_NAME, introspection_url, NULL),
+	OTHER("client_id", OPT_NAME, client_id, NULL),
+	OTHER("client_secret_file", OPT_SECRET, client_secret_file, NULL),
+	WORD("client_auth", client_auth, client_auth_words, "basic"),
+	WORD("cache", cache, cache_words, "on"),
+	OTHER("cache_dir", OPT_ABSPATH, cache_dir, NULL),
+	NUM("cache_ttl", OPT_SECONDS, cache_ttl_seconds, 0, OA_MAX_CACHE_TTL_SECONDS, DEF(OA_DEFAULT_CACHE_TTL_SECONDS)),
+	NUM("negative_cache_ttl", OPT_SECONDS, negative_cache_ttl_seconds, 0, OA_MAX_NEGATIVE_CACHE_TTL_SECONDS, DEF(OA_DEFAULT_NEGATIVE_CACHE_TTL_SECONDS)),
+	NUM("cache_max_entries", OPT_COUNT, cache_max_entries, 1, OA_MAX_CACHE_MAX_ENTRIES, DEF(OA_DEFAULT_CACHE_MAX_ENTRIES)),
+	NUM("jwks_refresh_min", OPT_SECONDS, jwks_refresh_min_seconds, 1, OA_MAX_JWKS_REFRESH_MIN_SECONDS, DEF(OA_DEFAULT_JWKS_REFRESH_MIN_SECONDS)),
+	NUM("jwks_stale_max", OPT_SECONDS, jwks_stale_max_seconds, 0, OA_MAX_JWKS_STALE_MAX_SECONDS, DEF(OA_DEFAULT_JWKS_STALE_MAX_SECONDS)),
+	NUM("timeout", OPT_SECONDS, timeout_seconds, 1, OA_MAX_TIMEOUT_SECONDS, DEF(OA_DEFAULT_TIMEOUT_SECONDS)),
+	NUM("connect_timeout", OPT_SECONDS, connect_timeout_seconds, 1, OA_MAX_TIMEOUT_SECONDS, DEF(OA_DEFAULT_CONNECT_TIMEOUT_SECONDS)),
+	OTHER("cafile", OPT_FILE, cafile, NULL),
+	OTHER("capath", OPT_DIR, capath, NULL),
+	OTHER("proxy", OPT_PROXY, proxy, NULL),
+	OTHER("pinned_pubkey", OPT_PIN, pinned_pubkey, NULL),
+	NUM("max_token_size", OPT_BYTES, max_token_bytes, 1, OA_MAX_TOKEN_BYTES_CEILING, DEF(OA_DEFAULT_MAX_TOKEN_BYTES)),
+	OTHER("debug", OPT_FLAG, debug, NULL),
+	OTHER("use_first_pass", OPT_FLAG, use_first_pass, NULL),
+	OTHER("try_first_pass", OPT_FLAG, try_first_pass, NULL),
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -134,6 +168,37 @@ is_pin_list(const char *s)
 		if (*s++ != ';')
 			return false;
 	}
+}
+
+/* The index of `value` among an OPT_WORD option's words, or -1. */
+static int
+word_index(const struct option_spec *opt, const char *value)
+{
+	for (size_t i = 0; i < opt->n_words; i++)
+		if (opt->words[i] != NULL && strcmp(opt->words[i], value) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "expected on or off", "expected at+jwt", "expected a, b or c". */
+static enum oa_status
+word_error(const struct option_spec *opt, const char *value, struct oa_result *r)
+{
+	char list[128] = "";
+	size_t n = 0, said = 0;
+
+	for (size_t i = 0; i < opt->n_words; i++)
+		n += opt->words[i] != NULL;
+	for (size_t i = 0; i < opt->n_words; i++) {
+		size_t used = strlen(list);
+
+		if (opt->words[i] == NULL)
+			continue;
+		snprintf(list + used, sizeof(list) - used, "%s%s",
+			 said == 0 ? "" : said + 1 == n ? " or " : ", ", opt->words[i]);
+		said++;
+	}
+	return oa_fail(r, OA_CONFIG, "%s: expected %s, got \"%.64s\"", opt->name, list, value);
 }
 
 /* Every file option, one rule (file_trust.h). */
@@ -204,28 +269,22 @@ check_value(const struct oa_config *cfg, const struct option_spec *opt,
 				       opt->name, opt->kind == OPT_BYTES ? "bytes" : "a number",
 				       opt->min, opt->max, value);
 		return OA_OK;
+	case OPT_WORD:
+		if (word_index(opt, value) < 0)
+			return word_error(opt, value, r);
+		return OA_OK;
 	case OPT_FLAG:
 		return OA_OK;
 	}
 	return oa_fail(r, OA_CONFIG, "%s: unhandled option kind", opt->name);
 }
 
-static enum oa_status
-set_option(struct oa_config *cfg, const struct option_spec *opt,
-	   const char *value, bool *seen, struct oa_result *r)
+/* Stores a checked value in the option's field. */
+static void
+store_value(struct oa_config *cfg, const struct option_spec *opt, const char *value)
 {
 	void *field = (char *)cfg + opt->offset;
 	unsigned long n = 0;
-
-	if (*seen)
-		return oa_fail(r, OA_CONFIG, "option %s given twice", opt->name);
-	*seen = true;
-	if ((opt->kind == OPT_FLAG) != (value == NULL))
-		return oa_fail(r, OA_CONFIG, opt->kind == OPT_FLAG ?
-			       "option %s is a flag and takes no value" :
-			       "option %s needs a value (%s=...)", opt->name, opt->name);
-	if (check_value(cfg, opt, value, r) != OA_OK)
-		return r->status;
 
 	switch (opt->kind) {
 	case OPT_SECONDS:
@@ -240,11 +299,41 @@ set_option(struct oa_config *cfg, const struct option_spec *opt,
 	case OPT_FLAG:
 		*(bool *)field = true;
 		break;
+	case OPT_WORD:
+		/* Every enum of config.h is int-sized. */
+		*(int *)field = word_index(opt, value);
+		break;
 	default:
 		*(const char **)field = value;
 		break;
 	}
+}
+
+static enum oa_status
+set_option(struct oa_config *cfg, const struct option_spec *opt,
+	   const char *value, bool *seen, struct oa_result *r)
+{
+	if (*seen)
+		return oa_fail(r, OA_CONFIG, "option %s given twice", opt->name);
+	*seen = true;
+	if ((opt->kind == OPT_FLAG) != (value == NULL))
+		return oa_fail(r, OA_CONFIG, opt->kind == OPT_FLAG ?
+			       "option %s is a flag and takes no value" :
+			       "option %s needs a value (%s=...)", opt->name, opt->name);
+	if (check_value(cfg, opt, value, r) != OA_OK)
+		return r->status;
+	store_value(cfg, opt, value);
 	return OA_OK;
+}
+
+/* The defaults column: words and numbers only, never a file or a URL, so
+ * nothing to check at run time; test_config checks each against its kind. */
+static void
+set_defaults(struct oa_config *cfg)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (options[i].def != NULL)
+			store_value(cfg, &options[i], options[i].def);
 }
 
 static enum oa_status
@@ -347,9 +436,16 @@ algorithm_set(bool hmac)
 	return set;
 }
 
+/* Whether the arguments named option `name` (one of options[]). */
+static bool
+was_given(const bool *seen, const char *name)
+{
+	return seen[find_option(name, strlen(name)) - options];
+}
+
 /* The rules between options, once every argument is read. */
 static enum oa_status
-check_jwt_options(struct oa_config *cfg, struct oa_result *r)
+check_jwt_options(struct oa_config *cfg, const bool *seen, struct oa_result *r)
 {
 	unsigned hmac_algs = algorithm_set(true);
 
@@ -357,7 +453,7 @@ check_jwt_options(struct oa_config *cfg, struct oa_result *r)
 		   cfg->jwks_file != NULL || cfg->hmac_secret_file != NULL;
 	if (!cfg->jwt) {
 		if (cfg->audience_arg != NULL || cfg->allow_any_audience ||
-		    cfg->algorithms_arg != NULL || cfg->token_type != NULL)
+		    cfg->algorithms_arg != NULL || was_given(seen, "token_type"))
 			return oa_fail(r, OA_CONFIG,
 				       "audience, allow_any_audience, algorithms and token_type "
 				       "apply to JWT validation: add issuer=");
@@ -395,11 +491,6 @@ check_jwt_options(struct oa_config *cfg, struct oa_result *r)
 		return oa_fail(r, OA_CONFIG,
 			       "hmac_secret_file is set but algorithms= allows no HS256/HS384/HS512");
 
-	if (cfg->token_type != NULL && strcmp(cfg->token_type, "at+jwt") != 0)
-		return oa_fail(r, OA_CONFIG,
-			       "token_type: only at+jwt (RFC 9068) is supported, got \"%s\"",
-			       cfg->token_type);
-
 	/* Keys come from discovery unless given directly, or unless only a
 	 * shared secret is configured. */
 	cfg->discovery = cfg->jwks_uri == NULL && cfg->jwks_file == NULL &&
@@ -414,11 +505,11 @@ check_jwt_options(struct oa_config *cfg, struct oa_result *r)
 }
 
 static enum oa_status
-check_introspection_options(struct oa_config *cfg, struct oa_result *r)
+check_introspection_options(struct oa_config *cfg, const bool *seen, struct oa_result *r)
 {
 	if (cfg->introspection_url == NULL) {
 		if (cfg->client_id != NULL || cfg->client_secret_file != NULL ||
-		    cfg->client_auth != NULL)
+		    was_given(seen, "client_auth"))
 			return oa_fail(r, OA_CONFIG,
 				       "client_id, client_secret_file and client_auth apply to "
 				       "introspection=");
@@ -436,11 +527,6 @@ check_introspection_options(struct oa_config *cfg, struct oa_result *r)
 		return oa_fail(r, OA_CONFIG,
 			       "introspection needs client_id= and client_secret_file= "
 			       "(the secret never goes on the pam.d line)");
-	if (cfg->client_auth == NULL)
-		cfg->client_auth = "basic";
-	if (strcmp(cfg->client_auth, "basic") != 0 && strcmp(cfg->client_auth, "post") != 0)
-		return oa_fail(r, OA_CONFIG, "client_auth: expected basic or post, got \"%s\"",
-			       cfg->client_auth);
 	return OA_OK;
 }
 
@@ -456,13 +542,6 @@ digest_arguments(int argc, const char *const *argv, unsigned char out[OA_SHA256_
 	oa_sha256_final(&md, out);
 }
 
-/* Whether the arguments named option `name` (one of options[]). */
-static bool
-was_given(const bool *seen, const char *name)
-{
-	return seen[find_option(name, strlen(name)) - options];
-}
-
 enum oa_status
 oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		struct oa_result *r)
@@ -473,16 +552,7 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	oa_policy_init(&cfg->policy);
-	cfg->username_claim = "sub";
-	cfg->timeout_seconds = OA_DEFAULT_TIMEOUT_SECONDS;
-	cfg->connect_timeout_seconds = OA_DEFAULT_CONNECT_TIMEOUT_SECONDS;
-	cfg->max_token_bytes = OA_DEFAULT_MAX_TOKEN_BYTES;
-	cfg->leeway_seconds = OA_DEFAULT_LEEWAY_SECONDS;
-	cfg->jwks_refresh_min_seconds = OA_DEFAULT_JWKS_REFRESH_MIN_SECONDS;
-	cfg->jwks_stale_max_seconds = OA_DEFAULT_JWKS_STALE_MAX_SECONDS;
-	cfg->cache_ttl_seconds = OA_DEFAULT_CACHE_TTL_SECONDS;
-	cfg->negative_cache_ttl_seconds = OA_DEFAULT_NEGATIVE_CACHE_TTL_SECONDS;
-	cfg->cache_max_entries = OA_DEFAULT_CACHE_MAX_ENTRIES;
+	set_defaults(cfg);
 	digest_arguments(argc, argv, cfg->options_digest);
 
 	if (positional) {
@@ -522,16 +592,12 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 	if (oa_claim_path_check("username_claim", cfg->username_claim,
 				strlen(cfg->username_claim), r) != OA_OK)
 		return r->status;
-	if (cfg->cache_arg != NULL) {
-		if (strcmp(cfg->cache_arg, "off") != 0 && strcmp(cfg->cache_arg, "on") != 0)
-			return oa_fail(r, OA_CONFIG, "cache: expected on or off, got \"%s\"",
-				       cfg->cache_arg);
-		cfg->cache_off = strcmp(cfg->cache_arg, "off") == 0;
-	}
+	if (cfg->use_first_pass && cfg->try_first_pass)
+		return oa_fail(r, OA_CONFIG, "give use_first_pass or try_first_pass, not both");
 	if (cfg->username_map_casefold && cfg->username_map == NULL)
 		return oa_fail(r, OA_CONFIG, "username_map_casefold applies to username_map=");
-	if (check_jwt_options(cfg, r) != OA_OK ||
-	    check_introspection_options(cfg, r) != OA_OK)
+	if (check_jwt_options(cfg, seen, r) != OA_OK ||
+	    check_introspection_options(cfg, seen, r) != OA_OK)
 		return r->status;
 	if (cfg->userinfo_url == NULL && cfg->introspection_url == NULL && !cfg->jwt)
 		return oa_fail(r, OA_CONFIG,
@@ -545,4 +611,90 @@ oa_config_parse(int argc, const char *const *argv, struct oa_config *cfg,
 		return oa_fail(r, OA_CONFIG, "connect_timeout (%ld) is longer than timeout (%ld)",
 			       cfg->connect_timeout_seconds, cfg->timeout_seconds);
 	return OA_OK;
+}
+
+/* The algorithms the verifier allows, whether given or the default set. */
+static void
+show_algorithms(unsigned set, char *out, size_t size)
+{
+	size_t used = 0;
+
+	snprintf(out, size, "none");
+	for (int a = 0; a < OA_ALG_COUNT; a++)
+		if ((set & (1u << a)) != 0 && used < size) {
+			int n = snprintf(out + used, size - used, "%s%s", used == 0 ? "" : ",",
+					 oa_alg_name((enum oa_alg)a));
+
+			used += n > 0 ? (size_t)n : 0;
+		}
+}
+
+static void
+show_option(const struct oa_config *cfg, const struct option_spec *opt,
+	    char value[OA_CONFIG_SHOW_BYTES])
+{
+	const void *field = (const char *)cfg + opt->offset;
+
+	switch (opt->kind) {
+	case OPT_SECONDS:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%ld", *(const long *)field);
+		return;
+	case OPT_BYTES:
+	case OPT_COUNT:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%zu", *(const size_t *)field);
+		return;
+	case OPT_FLAG:
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s", *(const bool *)field ? "on" : "off");
+		return;
+	case OPT_WORD: {
+		int w = *(const int *)field;
+
+		/* "?" only if a default is not one of the words (test_config). */
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
+			 w < 0 || (size_t)w >= opt->n_words ? "?" :
+			 opt->words[w] != NULL ? opt->words[w] : "none");
+		return;
+	}
+	default:
+		if (opt->offset == FIELD(algorithms_arg)) {
+			show_algorithms(cfg->algorithms, value, OA_CONFIG_SHOW_BYTES);
+			return;
+		}
+		/* Checked printable words when parsed: shown as given. */
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
+			 *(const char *const *)field != NULL ? *(const char *const *)field : "none");
+		return;
+	}
+}
+
+bool
+oa_config_show(const struct oa_config *cfg, size_t i, const char **name,
+	       char value[OA_CONFIG_SHOW_BYTES])
+{
+	if (i < N_OPTIONS) {
+		*name = options[i].name;
+		show_option(cfg, &options[i], value);
+		return true;
+	}
+	i -= N_OPTIONS;
+	if (i < cfg->policy.n_rules) {
+		const struct oa_rule *rule = &cfg->policy.rules[i];
+
+		*name = oa_policy_rule_name(rule->kind);
+		oa_text_escape(rule->value, strlen(rule->value), value, OA_CONFIG_SHOW_BYTES);
+		return true;
+	}
+	i -= cfg->policy.n_rules;
+	if (i < cfg->n_required) {
+		const struct oa_required_claim *c = &cfg->required[i];
+		char shown_name[OA_SHOWN_BYTES], shown_value[OA_SHOWN_BYTES * 4];
+
+		/* Unchecked text from the positional form's claim=value. */
+		*name = "required_claim";
+		oa_text_escape(c->name, c->name_len, shown_name, sizeof(shown_name));
+		oa_text_escape(c->value, strlen(c->value), shown_value, sizeof(shown_value));
+		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s=%s", shown_name, shown_value);
+		return true;
+	}
+	return false;
 }

@@ -30,6 +30,23 @@ struct oa_audience {
 	size_t len;
 };
 
+/* The enumerated options: each value is the index of its word in the
+ * option table (config.c), which also names them for --show-config. */
+enum oa_token_type {
+	OA_TOKEN_TYPE_ANY,   /* typ not checked: token_type= not given */
+	OA_TOKEN_TYPE_AT_JWT /* RFC 9068 access tokens only */
+};
+
+enum oa_client_auth {
+	OA_CLIENT_AUTH_BASIC, /* RFC 6749 2.3.1 HTTP Basic */
+	OA_CLIENT_AUTH_POST   /* the same in the form body */
+};
+
+enum oa_cache_mode {
+	OA_CACHE_ON,
+	OA_CACHE_OFF /* none of it: discovery, keys, verdicts */
+};
+
 struct oa_config {
 	/* userinfo check */
 	const char *userinfo_url;
@@ -59,18 +76,17 @@ struct oa_config {
 	const char *algorithms_arg;
 	unsigned algorithms; /* bit (1u << enum oa_alg) per allowed algorithm */
 	long leeway_seconds;
-	const char *token_type; /* "at+jwt" or NULL */
+	enum oa_token_type token_type;
 
 	/* RFC 7662 introspection: on when introspection_url is set */
 	const char *introspection_url; /* "discovery": from issuer metadata */
 	struct oa_url introspection;
 	const char *client_id;
 	const char *client_secret_file;
-	const char *client_auth; /* "basic" (default) or "post" */
+	enum oa_client_auth client_auth;
 
 	/* on-disk cache for discovery, keys and verdicts */
-	bool cache_off;        /* cache=off: none of it */
-	const char *cache_arg;
+	enum oa_cache_mode cache;
 	const char *cache_dir; /* NULL: the default, see oa_cache_default_dir */
 	long cache_ttl_seconds;          /* accepted tokens; 0: not remembered */
 	long negative_cache_ttl_seconds; /* refused tokens; 0: not remembered */
@@ -98,10 +114,26 @@ struct oa_config {
 	 * pg_terminate_backend).  NULL (the PAM module): never. */
 	bool (*abort_requested)(void *arg);
 	void *abort_arg;
+	/* Read by libpam's pam_get_authtok from the same pam.d line, not by
+	 * the module: the token an earlier module of the stack prompted for,
+	 * and only it (use_first_pass), or first (try_first_pass). */
+	bool use_first_pass;
+	bool try_first_pass;
 };
 
 /* Returns OA_OK or OA_CONFIG with the reason in `r`. */
 enum oa_status oa_config_parse(int argc, const char *const *argv,
 			       struct oa_config *cfg, struct oa_result *r);
+
+/* The longest value oa_config_show gives, with its NUL. */
+#define OA_CONFIG_SHOW_BYTES (OA_MAX_URL_BYTES + 64)
+
+/* Line `i` of the effective configuration, as sshd -T shows its own: every
+ * option of the table with its value, defaults filled in ("none" when
+ * unset, "on" or "off" for a flag), then each rule and required claim as
+ * given.  Files are named, never read: a secret's file name shows, never
+ * what it holds.  False past the last line. */
+bool oa_config_show(const struct oa_config *cfg, size_t i, const char **name,
+		    char value[OA_CONFIG_SHOW_BYTES]);
 
 #endif

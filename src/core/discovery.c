@@ -4,10 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "doc_cache.h"
+#include "cache_doc.h"
 #include "fetch.h"
-#include "json_equals.h"
-#include "json_pick.h"
+#include "json.h"
 #include "url.h"
 
 #define DISCOVERY_NS "discovery"

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "json_error.h"
+#include "json.h"
 #include "text.h"
 
 struct oa_http_request

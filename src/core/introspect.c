@@ -36,7 +36,7 @@ build_request(const struct oa_config *cfg, const struct oa_token *token,
 		return r->status;
 	oa_form_add(body, "token", token->value, token->len);
 	oa_form_add(body, "token_type_hint", "access_token", 12);
-	if (strcmp(cfg->client_auth, "post") == 0) {
+	if (cfg->client_auth == OA_CLIENT_AUTH_POST) {
 		oa_form_add(body, "client_id", cfg->client_id, strlen(cfg->client_id));
 		oa_form_add(body, "client_secret", (const char *)secret.bytes, secret.len);
 	} else {

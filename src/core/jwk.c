@@ -14,8 +14,7 @@
 
 #include "base64url.h"
 #include "bounds.h"
-#include "json_equals.h"
-#include "json_pick.h"
+#include "json.h"
 #include "roca.h"
 
 /* Private and symmetric key material (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC

@@ -9,8 +9,7 @@
 
 #include "bounds.h"
 #include "file_trust.h"
-#include "json_equals.h"
-#include "json_error.h"
+#include "json.h"
 #include "read_full.h"
 #include "signature.h"
 #include "text.h"
@@ -218,7 +217,7 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned al
 {
 	json_error_t err;
 	json_t *doc;
-	char shown[96], *text;
+	char shown[OA_SHOWN_BYTES], *text;
 	size_t len = 0;
 
 	memset(out, 0, sizeof(*out));

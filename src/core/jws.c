@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base64url.h"
-#include "json_error.h"
+#include "json.h"
 #include "text.h"
 
 bool

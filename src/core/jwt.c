@@ -66,7 +66,7 @@ static void
 trace_format(struct oa_trace *t, enum oa_status s, const struct oa_result *r,
 	     const struct oa_jws *jws)
 {
-	char kid[96] = "none";
+	char kid[OA_SHOWN_BYTES] = "none";
 
 	if (t != NULL && s == OA_OK && jws->kid != NULL)
 		oa_text_escape(jws->kid, jws->kid_len, kid, sizeof(kid));
@@ -94,7 +94,7 @@ oa_jwt_validate(struct oa_ctx *ctx, const struct oa_token *token,
 	if (s == OA_OK) {
 		s = oa_jwt_check_claims(ctx->cfg, &jws, ctx->now, exp, r);
 		oa_trace_outcome(ctx->trace, "jwt claims", s, r, "iss, exp, nbf, iat%s hold; %s",
-				 ctx->cfg->token_type != NULL ? ", typ" : "",
+				 ctx->cfg->token_type != OA_TOKEN_TYPE_ANY ? ", typ" : "",
 				 ctx->cfg->allow_any_audience ?
 					 "aud not checked (allow_any_audience)" : "aud names this service");
 	}

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "json_equals.h"
+#include "json.h"
 #include "text.h"
 
 /* Beyond this many seconds from 1970 (some 285 million years) a date is
@@ -127,15 +127,14 @@ check_type(const struct oa_config *cfg, const struct oa_jws *jws,
 {
 	const char *typ = jws->typ;
 
-	if (cfg->token_type == NULL)
+	if (cfg->token_type == OA_TOKEN_TYPE_ANY)
 		return OA_OK;
 	/* Media type names are case-insensitive and "application/" may be
 	 * left out (RFC 7515 section 4.1.9). */
 	if (typ != NULL && strncasecmp(typ, "application/", 12) == 0)
 		typ += 12;
-	if (typ == NULL || strcasecmp(typ, cfg->token_type) != 0)
-		return oa_fail(r, OA_REJECTED, "JWT typ is not %s (RFC 9068 access token)",
-			       cfg->token_type);
+	if (typ == NULL || strcasecmp(typ, "at+jwt") != 0)
+		return oa_fail(r, OA_REJECTED, "JWT typ is not at+jwt (RFC 9068 access token)");
 	return OA_OK;
 }
 
@@ -144,7 +143,7 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 		       bool required, const char *what, struct oa_result *r)
 {
 	const json_t *iss = json_object_get(claims, "iss");
-	char shown[96];
+	char shown[OA_SHOWN_BYTES];
 
 	if (cfg->issuer == NULL)
 		return required ? oa_fail(r, OA_CONFIG, "%s: no issuer= to check iss against", what)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "discovery.h"
-#include "doc_cache.h"
+#include "cache_doc.h"
 #include "fetch.h"
 
 #define JWKS_NS "jwks"

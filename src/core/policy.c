@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json_equals.h"
+#include "json.h"
 #include "text.h"
 #include "trace.h"
 
@@ -548,4 +548,10 @@ oa_policy_check(const struct oa_policy *p, const json_t *claims,
 		struct oa_result *r)
 {
 	return oa_policy_check_traced(p, claims, NULL, r);
+}
+
+const char *
+oa_policy_rule_name(enum oa_rule_kind kind)
+{
+	return kind_name(kind);
 }

@@ -57,6 +57,9 @@ struct oa_policy {
 
 void oa_policy_init(struct oa_policy *p);
 
+/* The option name of a rule's kind: "scope", "claim_equals"... */
+const char *oa_policy_rule_name(enum oa_rule_kind kind);
+
 /* True if `name` is one of the options above. */
 bool oa_policy_is_option(const char *name, size_t name_len);
 

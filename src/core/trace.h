@@ -14,6 +14,9 @@
 #include "bounds.h"
 #include "result.h"
 
+/* A step's name: the name of a check or rule, with its argument. */
+#define OA_TRACE_NAME_BYTES 96
+
 enum oa_step_outcome {
 	OA_STEP_OK,   /* the step passed */
 	OA_STEP_FAIL, /* the step refused the token: the verdict's reason */
@@ -22,7 +25,7 @@ enum oa_step_outcome {
 };
 
 struct oa_trace_step {
-	char name[96];
+	char name[OA_TRACE_NAME_BYTES];
 	enum oa_step_outcome outcome;
 	char detail[OA_REASON_BYTES + 32]; /* a reason and its status's name */
 };

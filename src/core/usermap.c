@@ -22,7 +22,6 @@
 #include "read_full.h"
 #include "text.h"
 
-#define SHOWN_BYTES 96
 /* Groups nested in a username_map regex: far more than any identity needs. */
 #define REGEX_MAX_DEPTH 32
 
@@ -38,7 +37,7 @@ struct entry {
 
 struct oa_usermap {
 	bool casefold;
-	char path[SHOWN_BYTES]; /* escaped, for reasons */
+	char path[OA_SHOWN_BYTES]; /* escaped, for reasons */
 	locale_t c_locale;
 	char *text;             /* the file, fields cut out with NULs */
 	struct entry *entries;
@@ -447,7 +446,7 @@ parse_map(struct oa_usermap *m, size_t size, struct oa_result *r)
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *stop = nl != NULL ? nl : end;
-		char where[SHOWN_BYTES + 32];
+		char where[OA_SHOWN_BYTES + 32];
 
 		snprintf(where, sizeof(where), "username_map %s:%u", m->path, ++line_no);
 		if (stop > p && stop[-1] == '\r')
@@ -587,7 +586,7 @@ oa_usermap_match(const struct oa_usermap *m, const char *identity,
 		 size_t identity_len, const char *pam_user, unsigned *line,
 		 struct oa_result *r)
 {
-	char shown_id[SHOWN_BYTES], shown_user[SHOWN_BYTES];
+	char shown_id[OA_SHOWN_BYTES], shown_user[OA_SHOWN_BYTES];
 	char copy[OA_MAX_IDENTITY_BYTES + 1];
 	size_t user_len = strlen(pam_user);
 

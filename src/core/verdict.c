@@ -17,7 +17,7 @@
 #include "trace.h"
 #include "token.h"
 #include "userinfo.h"
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 /* Keys, discovery documents and verdicts live here between logins.  An
  * unusable cache_dir= is a configuration error; an unusable default only
@@ -30,7 +30,7 @@ open_cache(const struct oa_config *cfg, struct oa_cache *cache, bool *opened,
 	struct oa_result why;
 
 	*opened = false;
-	if (cfg->cache_off) {
+	if (cfg->cache == OA_CACHE_OFF) {
 		oa_trace_step(trace, "cache", OA_STEP_SKIP, "cache=off");
 		return OA_OK;
 	}
@@ -67,23 +67,23 @@ set_issuer(struct oa_verdict *v, const char *text)
 }
 
 /* Which check a token gets, strongest first, and who is asked or trusted. */
-static const char *
+static enum oa_method
 choose_check(const struct oa_config *cfg, const struct oa_token *token,
 	     struct oa_verdict *v)
 {
 	if (cfg->jwt && oa_jws_is_compact(token->value, token->len)) {
 		set_issuer(v, cfg->issuer);
-		return "jwt";
+		return OA_METHOD_JWT;
 	}
 	if (cfg->introspection_url != NULL) {
 		set_issuer(v, cfg->issuer != NULL ? cfg->issuer : cfg->introspection.host);
-		return "introspection";
+		return OA_METHOD_INTROSPECTION;
 	}
 	if (cfg->userinfo_url != NULL) {
 		set_issuer(v, cfg->userinfo.host);
-		return "userinfo";
+		return OA_METHOD_USERINFO;
 	}
-	return NULL;
+	return OA_METHOD_NONE;
 }
 
 /* The token check proper: is this token good, and what does it say?  A
@@ -96,36 +96,37 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	struct oa_result *r = &v->result;
 	struct oa_remembered_verdict memo;
 	char key_buf[OA_VERDICT_KEY_BYTES], *key = key_buf;
-	const char *method = choose_check(ctx->cfg, token, v);
+	enum oa_method method = choose_check(ctx->cfg, token, v);
+	const char *name = oa_method_name(method);
 	enum oa_status status;
 
-	if (method == NULL) {
+	if (method == OA_METHOD_NONE) {
 		oa_fail(r, OA_REJECTED,
 			"token is not a JWT, and neither introspection= nor userinfo= is configured");
 		oa_trace_outcome(ctx->trace, "method", OA_REJECTED, r, "-");
 		return false;
 	}
 	v->method = method;
-	oa_trace_step(ctx->trace, "method", OA_STEP_INFO, "%s (issuer %s)", method, v->issuer);
+	oa_trace_step(ctx->trace, "method", OA_STEP_INFO, "%s (issuer %s)", name, v->issuer);
 	if (!oa_verdict_cache_key(ctx, token, key_buf))
 		key = NULL;
 	oa_verdict_cache_lookup(ctx, key, &memo);
-	if (memo.what == OA_REMEMBERED_VALID && strcmp(memo.method, method) == 0) {
+	if (memo.what == OA_REMEMBERED_VALID && memo.method == method) {
 		v->from_cache = true;
 		v->exp = memo.exp;
 		*claims = json_incref(memo.claims);
 		oa_remembered_clear(&memo);
 		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_OK,
-			      "answered from cache: the %s check accepted this token earlier", method);
+			      "answered from cache: the %s check accepted this token earlier", name);
 		return true;
 	}
-	if (memo.what == OA_REMEMBERED_REFUSED && strcmp(memo.method, method) == 0) {
+	if (memo.what == OA_REMEMBERED_REFUSED && memo.method == method) {
 		v->from_cache = true;
 		oa_fail(r, OA_REJECTED, "%s", memo.reason);
 		oa_remembered_clear(&memo);
 		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_FAIL,
 			      "answered from cache: the %s check refused this token earlier: %s",
-			      method, r->reason);
+			      name, r->reason);
 		return false;
 	}
 	oa_remembered_clear(&memo);
@@ -134,18 +135,26 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	else
 		oa_trace_step(ctx->trace, "cache lookup", OA_STEP_INFO, "miss: not remembered");
 
-	if (strcmp(method, "jwt") == 0) {
+	switch (method) {
+	case OA_METHOD_JWT:
 		status = oa_jwt_validate(ctx, token, claims, &v->exp, r);
-	} else if (strcmp(method, "introspection") == 0) {
+		break;
+	case OA_METHOD_INTROSPECTION:
 		status = oa_introspect(ctx, token, claims, &v->exp, r);
-		oa_trace_outcome(ctx->trace, "introspection", status, r,
+		oa_trace_outcome(ctx->trace, name, status, r,
 				 "the issuer says the token is active");
-	} else {
+		break;
+	case OA_METHOD_USERINFO:
 		v->exp = oa_token_unverified_exp(token);
 		status = oa_userinfo_fetch(ctx, token, claims, &v->http_status, r);
-		oa_trace_outcome(ctx->trace, "userinfo", status, r,
+		oa_trace_outcome(ctx->trace, name, status, r,
 				 "the issuer answered HTTP %ld with the token's claims",
 				 v->http_status);
+		break;
+	case OA_METHOD_NONE:
+	default:
+		status = oa_fail(r, OA_INTERNAL, "no check chosen"); /* returned above */
+		break;
 	}
 	if (status == OA_OK)
 		oa_verdict_cache_store_valid(ctx, key, method, *claims, v->exp);
@@ -166,7 +175,7 @@ check_user(struct oa_ctx *ctx, const json_t *claims, const char *user,
 	   struct oa_result *r)
 {
 	const struct oa_config *cfg = ctx->cfg;
-	char shown_user[96];
+	char shown_user[OA_SHOWN_BYTES];
 	enum oa_status s;
 
 	if (cfg->username_map != NULL)
@@ -226,7 +235,7 @@ check_required(struct oa_ctx *ctx, const json_t *claims, struct oa_result *r)
 	for (size_t i = 0; i < cfg->n_required; i++) {
 		const struct oa_required_claim *want = &cfg->required[i];
 		enum oa_status s = oa_claims_check_required(claims, want, 1, r);
-		char name[96];
+		char name[OA_TRACE_NAME_BYTES];
 
 		if (ctx->trace != NULL) {
 			snprintf(name, sizeof(name), "required claim %.*s=%s",
@@ -296,7 +305,7 @@ run(const struct oa_config *cfg, const char *user, const char *password,
 	memset(&token, 0, sizeof(token));
 	memset(v, 0, sizeof(*v));
 	oa_result_init(&v->result);
-	v->method = "-";
+	v->method = OA_METHOD_NONE;
 	strcpy(v->issuer, "-");
 	strcpy(v->fingerprint, "-");
 	v->exp = -1;

@@ -6,14 +6,14 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "method.h"
 #include "bounds.h"
 #include "result.h"
 #include "trace.h"
 
 struct oa_verdict {
 	struct oa_result result; /* OA_OK only when the login is accepted */
-	const char *method;      /* "jwt", "introspection" or "userinfo"; "-"
-				    before a check ran */
+	enum oa_method method;   /* OA_METHOD_NONE before a check ran */
 	char issuer[128];        /* who was asked or trusted, for the log */
 	char fingerprint[OA_FINGERPRINT_HEX + 1];
 	long long exp;           /* the token's expiry if known, else -1 */

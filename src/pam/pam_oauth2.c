@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "text.h"
+#include "trace.h"
 #include "verdict.h"
 
 /* What the auth phase learned, for the account phase on the same handle. */
@@ -115,13 +116,40 @@ client_host(pam_handle_t *pamh, char *out, size_t out_size)
 		snprintf(out, out_size, "-");
 }
 
+/* With debug: the decision made as pam_oauth2_check makes it, every step
+ * of it a LOG_DEBUG line (OpenSSH logs each step of its auth code at
+ * debug3).  The steps hold what the reasons hold, claim values escaped,
+ * never the token; the claims themselves are not logged.  Without memory
+ * for the record, the decision is made without it. */
+static void
+decide_logging_steps(pam_handle_t *pamh, const struct oa_config *cfg, const char *user,
+		     const char *password, struct oa_verdict *verdict)
+{
+	struct oa_trace *trace = malloc(sizeof(*trace)); /* some 40 KiB */
+
+	if (trace == NULL) {
+		pam_syslog(pamh, LOG_DEBUG, "debug: no memory to record the steps");
+		oa_verdict_decide(cfg, user, password, verdict);
+		return;
+	}
+	oa_trace_init(trace);
+	oa_verdict_explain(cfg, user, password, trace, verdict);
+	for (size_t i = 0; i < trace->n; i++)
+		pam_syslog(pamh, LOG_DEBUG, "debug: %s: %s: %s", trace->steps[i].name,
+			   oa_step_outcome_name(trace->steps[i].outcome), trace->steps[i].detail);
+	if (trace->dropped > 0)
+		pam_syslog(pamh, LOG_DEBUG, "debug: %zu more steps not recorded", trace->dropped);
+	oa_trace_clear(trace);
+	free(trace);
+}
+
 PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oa_config cfg;
 	struct oa_verdict verdict;
 	const char *user = NULL, *password = NULL;
-	char shown_user[96], shown_rhost[96];
+	char shown_user[OA_SHOWN_BYTES], shown_rhost[OA_SHOWN_BYTES];
 	int rc;
 
 	(void)flags;
@@ -149,7 +177,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc;
 	}
 
-	oa_verdict_decide(&cfg, user, password, &verdict);
+	if (cfg.debug)
+		decide_logging_steps(pamh, &cfg, user, password, &verdict);
+	else
+		oa_verdict_decide(&cfg, user, password, &verdict);
 	if (cfg.debug && verdict.http_status != 0)
 		pam_syslog(pamh, LOG_DEBUG, "userinfo %s answered HTTP %ld",
 			   verdict.issuer, verdict.http_status);
@@ -159,18 +190,20 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		/* Before "granted" is logged: a login refused here is not one. */
 		if (!remember_login(pamh, user, verdict.exp, cfg.leeway_seconds))
 			return PAM_BUF_ERR;
-		if (cfg.allow_any_audience && strcmp(verdict.method, "jwt") == 0)
+		if (cfg.allow_any_audience && verdict.method == OA_METHOD_JWT)
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,
 			   "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s",
-			   shown_user, shown_rhost, verdict.method, verdict.from_cache ? "+cache" : "",
+			   shown_user, shown_rhost, oa_method_name(verdict.method),
+			   verdict.from_cache ? "+cache" : "",
 			   verdict.issuer, verdict.fingerprint);
 		return PAM_SUCCESS;
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
 		   "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s reason: %s",
-		   outcome_word(verdict.result.status), shown_user, shown_rhost, verdict.method,
+		   outcome_word(verdict.result.status), shown_user, shown_rhost,
+		   oa_method_name(verdict.method),
 		   verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
 		   verdict.result.reason);
 	return pam_code(verdict.result.status);
@@ -196,7 +229,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const struct login_record *rec = NULL;
 	const void *data = NULL;
 	const char *user = NULL;
-	char shown_user[96];
+	char shown_user[OA_SHOWN_BYTES];
 	long long now = (long long)time(NULL);
 	bool debug = false;
 

@@ -175,7 +175,7 @@ validate_token(const ValidatorModuleState *state, const char *token, const char 
 	struct oa_config cfg;
 	struct oa_verdict verdict;
 	struct oa_result r;
-	char shown_role[96], rhost[96];
+	char shown_role[OA_SHOWN_BYTES], rhost[OA_SHOWN_BYTES];
 	bool delegated = hba->oauth_skip_usermap;
 
 	(void)state;
@@ -213,14 +213,14 @@ validate_token(const ValidatorModuleState *state, const char *token, const char 
 		ereport(cfg.debug ? LOG : DEBUG1,
 			(errmsg(LOG_PREFIX "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s "
 				"token=sha256:%s mapping=%s config=%s",
-				shown_role, rhost, verdict.method, verdict.from_cache ? "+cache" : "",
+				shown_role, rhost, oa_method_name(verdict.method), verdict.from_cache ? "+cache" : "",
 				verdict.issuer, verdict.fingerprint,
 				delegated ? "delegated" : "pg_ident", where)));
 		return true;
 	}
 	ereport(LOG, (errmsg(LOG_PREFIX "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s "
 			     "token=sha256:%s reason: %s",
-			     outcome_word(verdict.result.status), shown_role, rhost, verdict.method,
+			     outcome_word(verdict.result.status), shown_role, rhost, oa_method_name(verdict.method),
 			     verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
 			     verdict.result.reason)));
 	return verdict.result.status != OA_INTERNAL;

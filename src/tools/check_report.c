@@ -107,7 +107,8 @@ check_report_text(FILE *out, const struct check_report *rep)
 	fprintf(out, "\nverdict: %s", verdict_word(v->result.status));
 	if (v->result.status == OA_UNAVAILABLE)
 		fprintf(out, " (the issuer could not be asked)");
-	fprintf(out, "\n  method %s%s, issuer %s, token sha256:%s\n", v->method,
+	fprintf(out, "\n  method %s%s, issuer %s, token sha256:%s\n",
+		oa_method_name(v->method),
 		v->from_cache ? " (answered from cache)" : "", v->issuer, v->fingerprint);
 	if (v->result.status != OA_OK)
 		fprintf(out, "  reason: %s\n", v->result.reason);
@@ -135,7 +136,7 @@ check_report_json(FILE *out, const struct check_report *rep)
 		"verdict", verdict_word(v->result.status),
 		"status", oa_status_name(v->result.status),
 		"reason", v->result.status == OA_OK ? NULL : v->result.reason,
-		"method", v->method,
+		"method", oa_method_name(v->method),
 		"from_cache", v->from_cache,
 		"issuer", v->issuer,
 		"token_sha256", v->fingerprint,

@@ -39,6 +39,7 @@ struct options {
 	const char *pam_dir;
 	bool json;
 	bool no_cache;
+	bool show_config;
 };
 
 static void
@@ -47,10 +48,14 @@ usage(FILE *out)
 	fprintf(out,
 		"usage: pam_oauth2_check --user NAME [--token-file FILE|-] [--json] [--no-cache]\n"
 		"                        (--service NAME [--pam-dir DIR] | MODULE-ARGUMENTS...)\n"
+		"       pam_oauth2_check --show-config\n"
+		"                        (--service NAME [--pam-dir DIR] | MODULE-ARGUMENTS...)\n"
 		"       pam_oauth2_check --help\n"
 		"Runs pam_oauth2's checks on a token read from FILE or standard input and\n"
 		"explains the verdict.  Exit status: 0 accepted, 1 refused, 2 usage or\n"
-		"configuration error.  See pam_oauth2_check(1).\n");
+		"configuration error.  --show-config prints the configuration the module\n"
+		"would use, one \"name value\" line per option with the defaults filled\n"
+		"in, and reads no token.  See pam_oauth2_check(1).\n");
 }
 
 static int
@@ -102,6 +107,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "pam-dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-cache", no_argument, NULL, 'n' },
+		{ "show-config", no_argument, NULL, 'C' },
 		{ "token", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -121,6 +127,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'd': o->pam_dir = optarg; break;
 		case 'j': o->json = true; break;
 		case 'n': o->no_cache = true; break;
+		case 'C': o->show_config = true; break;
 		case 'T':
 			return usage_error("%s: a token on the command line ends up in shell history "
 					   "and ps; use --token-file FILE or standard input", "--token");
@@ -137,7 +144,10 @@ parse_options(int argc, char **argv, struct options *o)
 					   (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 		}
 	}
-	if (o->user == NULL || *o->user == '\0')
+	if (o->show_config && (o->json || o->no_cache || o->user != NULL))
+		return usage_error("%s", "--show-config reads no token: it takes no --user, --json "
+				   "or --no-cache");
+	if (!o->show_config && (o->user == NULL || *o->user == '\0'))
 		return usage_error("%s is required", "--user NAME");
 	/* "--token-file $TOKEN": the value would be echoed as a file name. */
 	if (looks_like_token(o->token_file))
@@ -274,12 +284,32 @@ report_config_error(const struct options *o, const char *options_from,
 
 	memset(&v, 0, sizeof(v));
 	v.result = *why;
-	v.method = "-";
+	v.method = OA_METHOD_NONE;
 	strcpy(v.issuer, "-");
 	strcpy(v.fingerprint, "-");
 	v.exp = -1;
 	oa_trace_outcome(t, "options", why->status, why, "-");
 	return report(o, options_from, &v, t);
+}
+
+/* --show-config: the module's view of the arguments, as sshd -T. */
+static int
+show_config(int argc, const char *const *argv, const char *options_from)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+	char value[OA_CONFIG_SHOW_BYTES];
+	const char *name;
+
+	oa_result_init(&r);
+	if (oa_config_parse(argc, argv, &cfg, &r) != OA_OK) {
+		fprintf(stderr, "pam_oauth2_check: %s: configuration error: %s\n", options_from,
+			r.reason);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; oa_config_show(&cfg, i, &name, value); i++)
+		printf("%s %s\n", name, value);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_USAGE;
 }
 
 static int
@@ -301,7 +331,7 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	if (oa_config_parse(argc, argv, &cfg, &r) != OA_OK)
 		return report_config_error(o, options_from, &r, &trace);
 	if (o->no_cache)
-		cfg.cache_off = true;
+		cfg.cache = OA_CACHE_OFF;
 	token = read_token(o->token_file, &len);
 	if (token == NULL)
 		return EXIT_USAGE;
@@ -338,6 +368,9 @@ main(int argc, char **argv)
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
+	if (o.service == NULL && o.show_config)
+		return show_config(argc - optind, (const char *const *)argv + optind,
+				   "the command line");
 	if (o.service == NULL)
 		return run(&o, argc - optind, (const char *const *)argv + optind, "the command line");
 	oa_result_init(&r);
@@ -347,7 +380,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	snprintf(from, sizeof(from), "%s line %u", entry.file, entry.line);
-	rc = run(&o, entry.argc, entry.argv, from);
+	rc = o.show_config ? show_config(entry.argc, entry.argv, from) :
+			     run(&o, entry.argc, entry.argv, from);
 	oa_pamd_entry_free(&entry);
 	return rc;
 }

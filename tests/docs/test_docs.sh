@@ -45,7 +45,7 @@ check "pam_oauth2.8 names the project's version ($version)" \
 # --- what the code accepts -------------------------------------------------------
 code_options=$(
 	sed -n '/^static const struct option_spec options\[\] = {/,/^};/p' "$config" |
-		sed -n 's/^[[:space:]]*\(URL\|NUM\|OTHER\)("\([a-z_]*\)".*/\2/p'
+		sed -n 's/^[[:space:]]*\(URL\|NUM\|OTHER\|WORD\)("\([a-z_]*\)".*/\2/p'
 	sed -n '/^} rule_names\[\] = {/,/^};/p' "$policy" |
 		sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OA_RULE_[A-Z_]* },$/\1/p'
 )
@@ -72,22 +72,24 @@ report "every option of the code has an entry under OPTIONS in pam_oauth2.8" "$m
 report "pam_oauth2.8 documents no option the code lacks" "$extra_man"
 
 # --- defaults --------------------------------------------------------------------
-# The code's defaults: option -> field (option table), field -> value (the
-# assignments oa_config_parse starts from), a constant -> its #define.
+# The code's defaults: the last column of each entry of the option table,
+# one entry a line: "sub", NULL (none), or DEF(a bounds.h constant).
 defaults=$(
-	sed -n 's/^[[:space:]]*\(URL\|NUM\|OTHER\)("\([a-z_]*\)", [A-Z_]*, \([a-z_]*\).*/\2 \3/p' "$config" |
-		while read -r opt field; do
-			value=$(sed -n "s/^[[:space:]]*cfg->$field = \(.*\);$/\1/p" "$config" | head -n 1)
-			[ -n "$value" ] || continue
+	sed -n '/^static const struct option_spec options\[\] = {/,/^};/p' "$config" |
+		sed -n 's/^[[:space:]]*\(NUM\|OTHER\|WORD\)("\([a-z_]*\)",.*, \([^ ]*\)),$/\2 \3/p' |
+		while read -r opt value; do
 			case $value in
+			NULL) continue ;;
 			\"*\") value=${value//\"/} ;;
-			OA_*) value=$(sed -n "s/^#define $value \([0-9]*\)$/\1/p" "$bounds") ;;
+			"DEF(OA_"*")") value=${value#DEF(}; value=${value%)}
+				value=$(sed -n "s/^#define $value \([0-9]*\)$/\1/p" "$bounds") ;;
+			*) value= ;;
 			esac
 			[ -n "$value" ] && echo "$opt $value"
 		done
 )
 n_defaults=$(printf '%s\n' "$defaults" | grep -c .)
-check "defaults were read from oa_config_parse ($n_defaults)" test "$n_defaults" -ge 10
+check "defaults were read from the option table's last column ($n_defaults)" test "$n_defaults" -ge 12
 
 # man_entry OPTION: the entry's text with the macros and font changes taken
 # out (`.BR sub .` -> `sub.`), on one line.

@@ -1,7 +1,7 @@
 /* A remembered verdict's text: any backend of the service user may have
  * written it, so a malformed one must only ever be "nothing remembered". */
 #include "fuzz.h"
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -127,5 +127,61 @@ mint "$WORK/alice_short" username=alice expires_in=2
 expect "account a moment after exp, within the leeway: granted" "$GRANTED" \
 	strict alice "$WORK/alice_short" --pause 3
 
+# --- debug: each step of the decision at LOG_DEBUG ------------------------------------
+service dbg "userinfo=$USERINFO" username_claim=preferred_username cache=off debug
+expect "debug: alice's token logs alice in" "$GRANTED" dbg alice "$WORK/alice"
+check_log "debug: the intake step, with the fingerprint only" \
+	"debug: intake: ok: $(tr -d '\n' <"$WORK/alice" | wc -c)-byte bearer token, sha256:"
+check_log "debug: the check chosen" "debug: method: info: userinfo (issuer 127.0.0.1)"
+check_log "debug: the issuer's answer" "debug: userinfo: ok: the issuer answered HTTP 200"
+check_log "debug: the username step" \
+	'debug: username: ok: claim "preferred_username" is "alice", the PAM user'
+check_log "debug: then the decision line" 'auth granted: user="alice"'
+# authpriv (10) * 8 + LOG_DEBUG (7): syslog(3) starts each message with <87>.
+if [ "$SYSLOG_CAPTURED" -eq 1 ]; then
+	check "debug: every step line is at LOG_DEBUG" \
+		bash -c '[ -n "$1" ] && ! grep -v "^<87>" <<<"$1"' _ "$(log_since_mark | grep 'debug: ')"
+	check "debug: the claims themselves are not logged" \
+		bash -c '! grep -q "\"preferred_username\": \"alice\"" <<<"$1"' _ "$(log_since_mark)"
+fi
+expect "debug: bob's token for alice refused" "$DENIED" dbg alice "$WORK/bob"
+check_log "debug: the failing step says why" \
+	'debug: username: fail: rejected: claim "preferred_username" is "bob", not the PAM user "alice"'
+expect "without debug: alice's token logs alice in" "$GRANTED" strict alice "$WORK/alice"
+if [ "$SYSLOG_CAPTURED" -eq 1 ]; then
+	check "without debug: no step lines" bash -c '! grep -q "debug: " <<<"$1"' _ "$(log_since_mark)"
+fi
+
+# --- after a module that prompts -------------------------------------------------
+# libpam's pam_get_authtok reads use_first_pass and try_first_pass from the
+# module's own arguments.  pam_ask_permit asks for the password first, so
+# PAM_AUTHTOK holds the token when pam_oauth2 runs.
+[ -n "${PAM_ASK_PERMIT:-}" ] || bail "PAM_ASK_PERMIT is not set: run the tests through meson test"
+stacked() { # NAME WORD: pam_ask_permit, then the module with WORD
+	printf 'auth    required %s\nauth    required %s %s\naccount required %s\n' \
+		"$PAM_ASK_PERMIT" "$PAM_OAUTH2_MODULE" "userinfo=$USERINFO username_claim=preferred_username $2" \
+		"$PAM_OAUTH2_MODULE" >"$WORK/pam.d/$1"
+}
+stacked first_use use_first_pass
+expect "use_first_pass after a module that prompted: the token it read logs alice in" \
+	"$GRANTED" first_use alice "$WORK/alice"
+stacked first_try try_first_pass
+expect "try_first_pass after a module that prompted: granted" "$GRANTED" first_try alice "$WORK/alice"
+stacked first_try_bob "try_first_pass"
+expect "try_first_pass: bob's token read by the first module does not log in alice" \
+	"$DENIED" first_try_bob alice "$WORK/bob"
+# Alone, use_first_pass must not prompt: the conversation would answer
+# with a good token, so only a refusal shows that libpam honoured it.
+service alone_use "userinfo=$USERINFO" username_claim=preferred_username use_first_pass
+expect "use_first_pass with no module before it: no prompt, no login" \
+	"$DENIED" alone_use alice "$WORK/alice"
+check_log "the log says no token came" 'user="alice": no token from the client'
+service alone_try "$USERINFO" preferred_username try_first_pass
+expect "try_first_pass with no module before it (positional form): it prompts, granted" \
+	"$GRANTED" alone_try alice "$WORK/alice"
+service both "userinfo=$USERINFO" use_first_pass try_first_pass
+expect "use_first_pass with try_first_pass: PAM_SERVICE_ERR" "$CONFIG_ERROR" both alice "$WORK/alice"
+check_log "the reason says to give one" "give use_first_pass or try_first_pass, not both"
+
 check_no_token_in_log
 tap_finish

@@ -173,6 +173,35 @@ expect_check "--service follows @include, and names the file the line is in" 0 \
 run_check --user alice --token-file "$WORK/alice" --service pg_auth --pam-dir "$WORK/pamd" audience=x
 expect_check "--service and module arguments together: exit 2" 2 "not both"
 
+# --- --show-config: the effective configuration, as sshd -T ----------------------------
+run_check --show-config $JWT_BASE timeout=1 </dev/null
+expect_check "--show-config: every default filled in, no token read" 0 \
+	"issuer $ISSUER" "audience db" "username_claim preferred_username" "leeway 60" \
+	"cache on" "cache_ttl 300" "client_auth basic" "token_type none" "max_token_size 16384" \
+	"algorithms RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA" \
+	"debug off" "use_first_pass off" "timeout 1" "connect_timeout 1" "cafile none"
+# One line per option of the module's table (config.c), each once.
+table=$(sed -n '/^static const struct option_spec options\[\] = {/,/^};/p' \
+	"$(dirname "$0")/../../src/core/config.c" | sed -n 's/^[[:space:]]*[A-Z]*("\([a-z_]*\)".*/\1/p')
+check "--show-config: one line for each of the $(grep -c . <<<"$table") options, in the table's order" \
+	test "$(cut -d' ' -f1 <<<"$OUT")" = "$table"
+run_check --show-config "introspection=$INTROSPECT" client_id=pam-db \
+	"client_secret_file=$WORK/client.secret" client_auth=post cache=off scope=db:login
+expect_check "--show-config: the secret's file named, the words as given, the rules after" 0 \
+	"client_secret_file $WORK/client.secret" "client_auth post" "cache off" "scope db:login"
+check "--show-config: never the secret itself" bash -c '! grep -q s3cret <<<"$1"' _ "$OUT"
+run_check --show-config --service pg_auth --pam-dir "$WORK/pamd"
+expect_check "--show-config --service: the pam.d line's rules, brackets undone" 0 \
+	"claim_equals name:Alice Jones" "audience db"
+run_check --show-config "$USERINFO" email 'grp=a"b'
+expect_check "--show-config: positional required claims, escaped" 0 \
+	"userinfo $USERINFO" "username_claim email" 'required_claim grp=a\"b'
+run_check --show-config "issuer=$ISSUER"
+expect_check "--show-config: arguments the module refuses: exit 2 and the reason" 2 \
+	"configuration error: JWT validation needs audience="
+run_check --show-config --user alice $JWT_BASE
+expect_check "--show-config with --user: a usage error" 2 "--show-config reads no token"
+
 # --- configuration and usage errors ----------------------------------------------------------
 run_check --user alice --token-file "$WORK/alice" $JWT bogus=1
 expect_check "an unknown module option: exit 2, as the module's PAM_SERVICE_ERR" 2 \

@@ -102,6 +102,112 @@ test_config_named_form(void **state)
 	assert_string_equal(cfg.capath, "/");
 }
 
+/* libpam's pam_get_authtok reads these two from the module's own arguments;
+ * the parser only has to let them through, in both forms, and the
+ * positional form must not take one for the username claim. */
+static void
+test_config_first_pass_words_accepted(void **state)
+{
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "https://idp.example/userinfo", "use_first_pass"), OA_OK);
+	assert_string_equal(cfg.username_claim, "sub");
+	assert_true(cfg.use_first_pass);
+	assert_false(cfg.try_first_pass);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://idp.example/userinfo", "try_first_pass"),
+			 OA_OK);
+	assert_true(cfg.try_first_pass);
+	assert_false(cfg.use_first_pass);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://idp.example/userinfo"), OA_OK);
+	assert_false(cfg.try_first_pass || cfg.use_first_pass);
+}
+
+/* cache=, client_auth= and token_type= are words from the option table,
+ * kept as enums, their defaults from the same table. */
+static void
+test_config_word_options(void **state)
+{
+	char path[] = "/tmp/oa_test_secret.XXXXXX";
+	int fd = mkstemp(path);
+	char arg[64];
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "s3cret", 6), 6);
+	close(fd);
+	snprintf(arg, sizeof(arg), "client_secret_file=%s", path);
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_ON);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_BASIC);
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_ANY);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u", "cache=off"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_OFF);
+	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u", "cache=on"), OA_OK);
+	assert_int_equal(cfg.cache, OA_CACHE_ON);
+	assert_int_equal(PARSE(&cfg, &r, "introspection=https://i.example/in", "client_id=db", arg),
+			 OA_OK);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_BASIC);
+	assert_int_equal(PARSE(&cfg, &r, "introspection=https://i.example/in", "client_id=db", arg,
+			       "client_auth=post"), OA_OK);
+	assert_int_equal(cfg.client_auth, OA_CLIENT_AUTH_POST);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://i.example", "audience=db",
+			       "token_type=at+jwt"), OA_OK);
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_AT_JWT);
+	unlink(path);
+}
+
+/* What --show-config prints can be given back as arguments, and then
+ * shows the same: so every default of the table passes its option's own
+ * check, and nothing is shown that the parser would not take. */
+static void
+test_config_show_round_trip(void **state)
+{
+	static char shown[64][2][OA_CONFIG_SHOW_BYTES];
+	static char again[OA_CONFIG_SHOW_BYTES];
+	static char args[64][OA_CONFIG_SHOW_BYTES + 64];
+	const char *argv[64];
+	struct oa_config cfg, cfg2;
+	struct oa_result r;
+	const char *name;
+	size_t n = 0;
+	int argc = 0;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://i.example", "audience=db,reporting",
+			       "timeout=1", "debug", "scope=db:login"), OA_OK);
+	for (char value[OA_CONFIG_SHOW_BYTES]; oa_config_show(&cfg, n, &name, value); n++) {
+		assert_true(n < 64);
+		snprintf(shown[n][0], sizeof(shown[n][0]), "%s", name);
+		snprintf(shown[n][1], sizeof(shown[n][1]), "%s", value);
+		/* client_auth's default shows, but the word applies only to
+		 * introspection=, which this configuration lacks. */
+		if (strcmp(value, "none") == 0 || strcmp(value, "off") == 0 ||
+		    strcmp(name, "client_auth") == 0)
+			continue;
+		if (strcmp(value, "on") == 0 && strcmp(name, "cache") != 0)
+			snprintf(args[argc], sizeof(args[argc]), "%s", name);
+		else
+			snprintf(args[argc], sizeof(args[argc]), "%s=%s", name, value);
+		argv[argc] = args[argc];
+		argc++;
+	}
+	if (oa_config_parse(argc, argv, &cfg2, &r) != OA_OK)
+		fail_msg("%s", r.reason);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(oa_config_show(&cfg2, i, &name, again));
+		assert_string_equal(name, shown[i][0]);
+		assert_string_equal(again, shown[i][1]);
+	}
+	assert_false(oa_config_show(&cfg2, n, &name, again));
+}
+
 static void
 expect_config_error(const char *const *argv, int argc, const char *fragment)
 {
@@ -164,6 +270,15 @@ test_config_rejects_bad_input(void **state)
 		     "max_token_size=0");
 	EXPECT_ERROR("needs a value", "userinfo=https://i/u", "timeout");
 	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "debug=1");
+	EXPECT_ERROR("takes no value", "userinfo=https://i/u", "use_first_pass=1");
+	EXPECT_ERROR("cache: expected on or off, got \"OFF\"", "userinfo=https://i/u", "cache=OFF");
+	EXPECT_ERROR("cache: expected on or off, got \"\"", "userinfo=https://i/u", "cache=");
+	EXPECT_ERROR("client_auth: expected basic or post, got \"jwt\"", "userinfo=https://i/u",
+		     "client_auth=jwt");
+	EXPECT_ERROR("client_auth apply to", "userinfo=https://i/u", "client_auth=basic");
+	EXPECT_ERROR("given twice", "userinfo=https://i/u", "try_first_pass", "try_first_pass");
+	EXPECT_ERROR("use_first_pass or try_first_pass, not both", "userinfo=https://i/u",
+		     "use_first_pass", "try_first_pass");
 	EXPECT_ERROR("plain http is allowed only to loopback", "http://idp.example/u", "sub");
 	EXPECT_ERROR("must start with https://", "userinfo=ftp://i/u");
 	EXPECT_ERROR("cannot read /nonexistent", "userinfo=https://i/u",
@@ -228,7 +343,7 @@ test_config_jwt_mode_options(void **state)
 	assert_true(cfg.allow_any_audience);
 	assert_int_equal(cfg.algorithms, (1u << OA_ALG_ES256) | (1u << OA_ALG_EDDSA));
 	assert_int_equal(cfg.leeway_seconds, 0);
-	assert_string_equal(cfg.token_type, "at+jwt");
+	assert_int_equal(cfg.token_type, OA_TOKEN_TYPE_AT_JWT);
 	assert_string_equal(cfg.cache_dir, "/var/cache/x");
 	assert_int_equal(cfg.jwks_refresh_min_seconds, 30);
 	assert_int_equal(cfg.jwks_stale_max_seconds, 0);
@@ -256,7 +371,7 @@ test_config_jwt_mode_rejects_bad_combinations(void **state)
 		     "algorithms=HS256");
 	EXPECT_ERROR("leeway: expected whole seconds from 0 to 300", "issuer=https://i.example",
 		     "audience=db", "leeway=301");
-	EXPECT_ERROR("token_type: only at+jwt", "issuer=https://i.example", "audience=db",
+	EXPECT_ERROR("token_type: expected at+jwt, got \"jwt\"", "issuer=https://i.example", "audience=db",
 		     "token_type=jwt");
 	EXPECT_ERROR("plain http is allowed only to loopback", "issuer=http://i.example",
 		     "audience=db");
@@ -319,6 +434,9 @@ main(void)
 		cmocka_unit_test(test_config_jwt_mode_options),
 		cmocka_unit_test(test_config_jwt_mode_rejects_bad_combinations),
 		cmocka_unit_test(test_config_hmac_secret_file_must_be_private),
+		cmocka_unit_test(test_config_first_pass_words_accepted),
+		cmocka_unit_test(test_config_word_options),
+		cmocka_unit_test(test_config_show_round_trip),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

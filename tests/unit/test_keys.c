@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
-#include "doc_cache.h"
+#include "cache_doc.h"
 #include "jose_builder.h"
 #include "keys.h"
 

@@ -1,4 +1,4 @@
-#include "doc_cache.h"
+#include "cache_doc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

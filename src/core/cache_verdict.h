@@ -3,21 +3,22 @@
  * a refused one cannot make every login ask the issuer.  Entries are keyed
  * by SHA-256 of the configuration and the token, and hold what the username
  * and policy checks need (the verified claims), never the token. */
-#ifndef OA_VERDICT_CACHE_H
-#define OA_VERDICT_CACHE_H
+#ifndef OA_CACHE_VERDICT_H
+#define OA_CACHE_VERDICT_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "context.h"
+#include "method.h"
 #include "token.h"
 
 enum oa_remembered { OA_REMEMBERED_NOTHING, OA_REMEMBERED_VALID, OA_REMEMBERED_REFUSED };
 
 struct oa_remembered_verdict {
 	enum oa_remembered what;
-	char method[24];
+	enum oa_method method;
 	json_t *claims;   /* new reference when VALID */
 	long long exp;    /* -1 if unknown */
 	char reason[OA_REASON_BYTES]; /* why, when REFUSED */
@@ -49,12 +50,12 @@ void oa_verdict_cache_lookup(struct oa_ctx *ctx, const char *key,
 
 /* Remembers a token the check accepted under `key` (NULL: not at all), for
  * cache_ttl= but never past exp. */
-void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method,
-				  const json_t *claims, long long exp);
+void oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key,
+				  enum oa_method method, const json_t *claims, long long exp);
 
 /* Remembers a token the check refused, for negative_cache_ttl=. */
-void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key, const char *method,
-				    const char *reason);
+void oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key,
+				    enum oa_method method, const char *reason);
 
 /* Reads one entry's text (the cache has checked its digest, but any backend
  * of the service user may have written it): anything malformed is nothing. */

@@ -1,4 +1,4 @@
-#include "verdict_cache.h"
+#include "cache_verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,9 +102,10 @@ read_entry(const json_t *doc, long long now, struct oa_remembered_verdict *out)
 	const json_t *method = json_object_get(doc, "method");
 	const json_t *exp = json_object_get(doc, "exp");
 
-	if (!json_is_boolean(ok) || !json_is_string(method) || !json_is_integer(exp))
+	/* A method this release does not know is an entry it cannot use. */
+	if (!json_is_boolean(ok) || !json_is_string(method) || !json_is_integer(exp) ||
+	    !oa_method_parse(json_string_value(method), &out->method))
 		return;
-	snprintf(out->method, sizeof(out->method), "%s", json_string_value(method));
 	out->exp = json_integer_value(exp);
 	if (json_is_true(ok) && json_is_object(json_object_get(doc, "claims")) &&
 	    (out->exp < 0 || now < out->exp)) {
@@ -176,8 +177,8 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 }
 
 void
-oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *method,
-			     const json_t *claims, long long exp)
+oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key,
+			     enum oa_method method, const json_t *claims, long long exp)
 {
 	long long until = ctx->now + ctx->cfg->cache_ttl_seconds;
 
@@ -188,20 +189,22 @@ oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key, const char *me
 	}
 	if (exp >= 0 && exp < until)
 		until = exp;
-	store(ctx, key, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1, "method", method,
-				  "exp", (json_int_t)exp, "claims", claims), until, "accepted");
+	store(ctx, key, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1,
+				  "method", oa_method_name(method), "exp", (json_int_t)exp,
+				  "claims", claims), until, "accepted");
 }
 
 void
-oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key, const char *method,
-			       const char *reason)
+oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key,
+			       enum oa_method method, const char *reason)
 {
 	if (ctx->cfg->negative_cache_ttl_seconds == 0) {
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP,
 			      "negative_cache_ttl=0: refused tokens are not remembered");
 		return;
 	}
-	store(ctx, key, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0, "method", method,
-				  "exp", (json_int_t)-1, "reason", reason),
+	store(ctx, key, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0,
+				  "method", oa_method_name(method), "exp", (json_int_t)-1,
+				  "reason", reason),
 	      ctx->now + ctx->cfg->negative_cache_ttl_seconds, "refused");
 }

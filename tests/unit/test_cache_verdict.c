@@ -15,8 +15,8 @@
 
 #include "cache.h"
 #include "config.h"
+#include "cache_verdict.h"
 #include "token.h"
-#include "verdict_cache.h"
 
 #define NOW 1700000000LL
 
@@ -35,7 +35,7 @@ test_verdict_entry_accepted_only_when_whole_and_unexpired(void **state)
 	(void)state;
 	assert_int_equal(parsed("{\"ok\":true,\"method\":\"jwt\",\"exp\":1700000300,"
 				"\"claims\":{\"sub\":\"alice\"}}", &v), OA_REMEMBERED_VALID);
-	assert_string_equal(v.method, "jwt");
+	assert_int_equal(v.method, OA_METHOD_JWT);
 	assert_int_equal(v.exp, 1700000300LL);
 	assert_string_equal(json_string_value(json_object_get(v.claims, "sub")), "alice");
 	oa_remembered_clear(&v);
@@ -62,6 +62,10 @@ test_verdict_entry_malformed_or_expired_is_nothing(void **state)
 		"{\"ok\":true,\"method\":\"jwt\",\"claims\":{}}",
 		"{\"ok\":true,\"method\":\"jwt\",\"exp\":1.7e9,\"claims\":{}}",
 		"{\"ok\":true,\"exp\":-1,\"claims\":{}}",
+		/* a method this release has no check for, or no method */
+		"{\"ok\":true,\"method\":\"saml\",\"exp\":-1,\"claims\":{}}",
+		"{\"ok\":true,\"method\":\"-\",\"exp\":-1,\"claims\":{}}",
+		"{\"ok\":true,\"method\":\"JWT\",\"exp\":-1,\"claims\":{}}",
 		/* a duplicate key: which "ok" would count? */
 		"{\"ok\":false,\"ok\":true,\"method\":\"jwt\",\"exp\":-1,\"claims\":{}}",
 		/* a refusal without its reason */
@@ -79,6 +83,32 @@ test_verdict_entry_malformed_or_expired_is_nothing(void **state)
 	}
 }
 
+/* The words stored in entries and logged as method=: those an earlier
+ * release wrote, so its entries still count. */
+static void
+test_method_names_are_the_stored_words(void **state)
+{
+	static const struct {
+		enum oa_method method;
+		const char *name;
+	} words[] = {
+		{ OA_METHOD_JWT, "jwt" },
+		{ OA_METHOD_INTROSPECTION, "introspection" },
+		{ OA_METHOD_USERINFO, "userinfo" },
+	};
+	enum oa_method m = OA_METHOD_NONE;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		assert_string_equal(oa_method_name(words[i].method), words[i].name);
+		assert_true(oa_method_parse(words[i].name, &m));
+		assert_int_equal(m, words[i].method);
+	}
+	assert_string_equal(oa_method_name(OA_METHOD_NONE), "-");
+	assert_false(oa_method_parse("-", &m));
+	assert_false(oa_method_parse("", &m));
+}
+
 static void
 test_verdict_entry_refusal_keeps_its_reason(void **state)
 {
@@ -88,6 +118,7 @@ test_verdict_entry_refusal_keeps_its_reason(void **state)
 	assert_int_equal(parsed("{\"ok\":false,\"method\":\"introspection\",\"exp\":-1,"
 				"\"reason\":\"the token is not active\"}", &v),
 			 OA_REMEMBERED_REFUSED);
+	assert_int_equal(v.method, OA_METHOD_INTROSPECTION);
 	assert_string_equal(v.reason, "the token is not active");
 	assert_null(v.claims);
 	oa_remembered_clear(&v);
@@ -145,7 +176,7 @@ test_verdict_key_follows_the_key_file(void **state)
 	assert_string_equal(k1, k2);
 	assert_true(oa_verdict_cache_key(&ctx, &other, k3));
 	assert_string_not_equal(k1, k3);
-	oa_verdict_cache_store_valid(&ctx, k1, "jwt", claims, -1);
+	oa_verdict_cache_store_valid(&ctx, k1, OA_METHOD_JWT, claims, -1);
 	oa_verdict_cache_lookup(&ctx, k1, &v);
 	assert_int_equal(v.what, OA_REMEMBERED_VALID);
 	oa_remembered_clear(&v);
@@ -159,7 +190,7 @@ test_verdict_key_follows_the_key_file(void **state)
 	/* No key: neither looked up nor stored. */
 	oa_verdict_cache_lookup(&ctx, NULL, &v);
 	assert_int_equal(v.what, OA_REMEMBERED_NOTHING);
-	oa_verdict_cache_store_refused(&ctx, NULL, "jwt", "refused");
+	oa_verdict_cache_store_refused(&ctx, NULL, OA_METHOD_JWT, "refused");
 	assert_int_equal(unlink(jwks), 0);
 	assert_false(oa_verdict_cache_key(&ctx, &token, k3));
 
@@ -278,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_verdict_entry_accepted_only_when_whole_and_unexpired),
 		cmocka_unit_test(test_verdict_entry_malformed_or_expired_is_nothing),
 		cmocka_unit_test(test_verdict_entry_refusal_keeps_its_reason),
+		cmocka_unit_test(test_method_names_are_the_stored_words),
 		cmocka_unit_test(test_verdict_key_follows_the_key_file),
 		cmocka_unit_test(test_verdict_key_follows_version_secret_and_trust_files),
 	};

@@ -10,8 +10,8 @@
  * takes a document another fetched with less.  The entry's stored_at is
  * when the issuer was last asked, which paces the asking while it is
  * down. */
-#ifndef OA_DOC_CACHE_H
-#define OA_DOC_CACHE_H
+#ifndef OA_CACHE_DOC_H
+#define OA_CACHE_DOC_H
 
 #include <jansson.h>
 #include <stdbool.h>
