@@ -67,6 +67,7 @@ struct oa_config {
 	const char *client_id;
 	const char *client_secret_file;
 	const char *client_auth; /* "basic" (default) or "post" */
+	bool introspect_jwt; /* a locally valid JWT is also introspected */
 
 	/* on-disk cache for discovery, keys and verdicts */
 	bool cache_off;        /* cache=off: none of it */

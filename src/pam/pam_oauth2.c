@@ -136,7 +136,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (verdict.note[0] != '\0')
 		pam_syslog(pamh, cfg.debug ? LOG_DEBUG : LOG_INFO, "note: %s", verdict.note);
 	if (verdict.result.status == OA_OK) {
-		if (cfg.allow_any_audience && strcmp(verdict.method, "jwt") == 0)
+		if (cfg.allow_any_audience && strncmp(verdict.method, "jwt", 3) == 0)
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,
