@@ -9,7 +9,8 @@
 #   4. fuzzes every parser (scripts/fuzz.sh), then builds, installs and
 #      logs in with the Debian package (scripts/package-test.sh);
 #   5. runs each benchmark script briefly (scripts/bench-smoke.sh);
-#   6. ends with one line: "tests: N passed, N failed, N skipped".
+#   6. runs the Keycloak suite (tests/keycloak/run.sh);
+#   7. ends with one line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,6 +80,17 @@ bench_counts=$(sed -n 's/^bench: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' 
 read -r bench_pass bench_fail <<<"${bench_counts:-0 1}"
 total_pass=$((total_pass + bench_pass))
 total_fail=$((total_fail + bench_fail))
+
+# The Keycloak suite (tests/keycloak/run.sh): a real Keycloak in front of a
+# real PostgreSQL, on the release build; where Java or Maven is missing it
+# reports one skip with the reason.
+KEYCLOAK_BUILD_DIR=build/release tests/keycloak/run.sh 2>&1 | tee build/keycloak-suite.log || status=1
+keycloak_counts=$(sed -n 's/^keycloak: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped.*$/\1 \2 \3/p' \
+	build/keycloak-suite.log)
+read -r keycloak_pass keycloak_fail keycloak_skip <<<"${keycloak_counts:-0 1 0}"
+total_pass=$((total_pass + keycloak_pass))
+total_fail=$((total_fail + keycloak_fail))
+total_skip=$((total_skip + keycloak_skip))
 
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then
