@@ -12,6 +12,7 @@ packages=(
 	postgresql postgresql-client postgresql-server-dev-all
 	nodejs curl ca-certificates openssl time
 	groff-base man-db tinyproxy
+	jq unzip pgbouncer
 )
 
 missing=()
