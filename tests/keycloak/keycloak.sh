@@ -109,6 +109,7 @@ kc_realm_with_big_users() {
 }
 
 kc_stop() {
+	local i
 	[ -n "${KC_PID:-}" ] || return 0
 	kill -TERM -- "-$KC_PID" 2>/dev/null
 	for ((i = 0; i < 100; i++)); do

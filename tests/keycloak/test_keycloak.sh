@@ -16,11 +16,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 pg_tests_need_root
 [ -n "${PG_OAUTH2_TOKEN:-}" ] || bail "PG_OAUTH2_TOKEN is not set: run tests/keycloak/run.sh"
 
-start_syslog_capture
 install_module "$BUILD_DIR"
 t0=$(date +%s)
 kc_start
 diag "Keycloak $KC_VERSION ready in $(($(date +%s) - t0)) s at $KC_BASE"
+# /dev/log and /etc/pam.d are shared with the other integration tests: the
+# lock (tests/integration's convention) is taken once Keycloak is up.
+exec 9>>/tmp/pam_oauth2_integration.lock
+flock 9
+diag "integration lock taken after $(($(date +%s) - t0)) s"
+t0=$(date +%s)
+start_syslog_capture
 
 # --- PostgreSQL with one PAM service whose lines each case rewrites ---------------
 SVC=pam_oauth2_kc_$$
@@ -108,7 +114,12 @@ for kind in refresh:Refresh id:ID offline_rt:Offline; do
 done
 check_log "Keycloak's HS512-signed refresh tokens fail on the algorithm first" \
 	'reason: JWT alg HS512 is not in algorithms='
-check "the ID token is refused by its typ" sh -c "grep -F 'typ' '$SYSLOG_FILE' | grep -qF ' ID'"
+# An ID token's aud is the client (psql): even a line that names psql as
+# its audience refuses it, by its typ.
+use_lines ${JWT/audience=postgres/audience=psql}
+refused "issuer= audience=psql: the ID token is still refused" alice "$WORK/alice_id"
+check_log "by its typ" 'reason: JWT is not an access token: typ is "ID"'
+use_lines $JWT
 # A key published with use=enc never verifies a signature: import an RSA key
 # of ours as Keycloak's encryption key and sign an access token with it.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/enc.key" 2>/dev/null
@@ -220,16 +231,22 @@ section "rotation"
 old_key=$(kc_admin GET "/components?type=org.keycloak.keys.KeyProvider" |
 	jq -r '.[] | select(.providerId == "rsa-generated") | .id' | head -n 1)
 kc_token "$WORK/alice_oldkey" psql alice alice-pw
-use_lines $JWT cache_ttl=0
+# A token naming a kid the cached keys lack makes the module fetch the keys
+# again, at most once per jwks_refresh_min= (60 s by default, against
+# floods of made-up kids): the new key is used as soon as Keycloak has it,
+# so the test lets more than jwks_refresh_min=1 pass first.
+use_lines $JWT cache_ttl=0 jwks_refresh_min=1
 jq -n '{name: "rsa-rotated", providerId: "rsa-generated", providerType: "org.keycloak.keys.KeyProvider",
 	config: {priority: ["200"], keySize: ["2048"], algorithm: ["RS256"]}}' >"$WORK/newkey.json"
 kc_admin POST /components --data-binary @"$WORK/newkey.json" -o /dev/null
 kc_token "$WORK/alice_newkey" psql alice alice-pw
+sleep 1.1
 check "rotation: new tokens carry another kid" \
 	test "$(jwt_part "$WORK/alice_newkey" 0 | jq -r .kid)" != "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)"
 failures=0
 for i in 1 2 3; do
 	kc_token "$WORK/rot$i" psql alice alice-pw
+	sleep 1.1
 	for f in "$WORK/alice_oldkey" "$WORK/rot$i"; do
 		log_mark
 		[ "$(pg_login alice "$f" "$WHO")" = "logged in as alice" ] ||
@@ -249,7 +266,13 @@ kc_admin DELETE "/components/$old_key" -o /dev/null
 check "rotation: the removed key is gone from the JWKS" \
 	jq -e --arg k "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)" '[.keys[].kid] | index($k) == null' \
 	<(kc_curl -s "$KC_OIDC/certs")
+# Fetched keys stay fresh for at least 300 s (OA_MIN_KEYS_FRESH_SECONDS;
+# Keycloak sends no max-age): a module that fetches the keys after the
+# removal (here: a new cache directory) refuses the old key's tokens.
+install -d -m 700 -o postgres "$WORK/pgcache2"
+use_lines ${JWT/$WORK\/pgcache/$WORK\/pgcache2} cache_ttl=0
 refused "rotation: a token signed by the removed key is refused" alice "$WORK/alice_oldkey"
+check_log "the reason: no key with its kid" "in the issuer's keys"
 login_ok "rotation: a token signed by the new key logs in" alice "$WORK/alice_newkey"
 
 # --- lightweight access tokens ------------------------------------------------------------
@@ -279,7 +302,7 @@ login_ok "a token with 200 realm roles and 200 groups logs in" size200 "$WORK/si
 # --- pg_oauth2_token: the device grant through Keycloak's login form ------------------------
 section "device grant"
 approve_device() { # ERR_FILE USER PASSWORD: logs in at the verification URI
-	local url="" i page action
+	local url="" i page action code
 	for ((i = 0; i < 100; i++)); do
 		url=$(grep -o "$KC_ISSUER/device?user_code=[A-Z0-9-]*" "$1" | head -n 1)
 		[ -n "$url" ] && break
@@ -293,12 +316,16 @@ approve_device() { # ERR_FILE USER PASSWORD: logs in at the verification URI
 	page=$(kc_curl -s -L -c "$WORK/jar" -b "$WORK/jar" "$action" --data-urlencode "username=$2" \
 		--data-urlencode "password=$3" -d credentialId=)
 	printf '%s' "$page" >"$WORK/device2.html"
-	# a consent screen, if the client asks for one
+	# Keycloak asks for consent to the device grant: a form with a relative
+	# action and a hidden code.
 	if printf '%s' "$page" | grep -q 'name="accept"'; then
 		action=$(printf '%s' "$page" | grep -o 'action="[^"]*"' | head -n 1 | sed 's/^action="//; s/"$//; s/&amp;/\&/g')
-		page=$(kc_curl -s -L -c "$WORK/jar" -b "$WORK/jar" "$action" -d accept=Yes)
+		case $action in /*) action=$KC_BASE$action ;; esac
+		code=$(printf '%s' "$page" | grep -o 'name="code" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+		page=$(kc_curl -s -L -c "$WORK/jar" -b "$WORK/jar" "$action" -d accept=Yes --data-urlencode "code=$code")
+		printf '%s' "$page" >"$WORK/device3.html"
 	fi
-	return 0
+	printf '%s' "$page" | grep -q 'go back to your device'
 }
 XDG_CACHE_HOME="$WORK/xdg" timeout 90 "$PG_OAUTH2_TOKEN" --issuer "$KC_ISSUER" --client-id psql \
 	--cafile "$WORK/tls/ca.pem" --no-cache --timeout 60 >"$WORK/device_token" 2>"$WORK/device.err" &
@@ -310,7 +337,7 @@ rc=$?
 check "device grant: pg_oauth2_token exits 0 with a token" test "$rc" -eq 0 -a -s "$WORK/device_token"
 if [ "$rc" -ne 0 ]; then
 	diag "pg_oauth2_token exit $rc; stderr: $(head -c 600 "$WORK/device.err")"
-	for f in "$WORK"/device[12].html; do
+	for f in "$WORK"/device[123].html; do
 		[ -f "$f" ] && diag "$f: $(grep -o '<title>[^<]*\|kc-page-title[^<]*<\|id="input-error[^<]*<' "$f" | head -n 3 | tr '\n' ' ')"
 	done
 fi
