@@ -68,24 +68,31 @@ kc_start() {
 			>"$WORK/kc-build.log" 2>&1 || bail "kc.sh build failed: $(tail -n 5 "$WORK/kc-build.log")"
 		touch "$KC_HOME/.built"
 	fi
+	# --import-realm reads the cache's data/import: one start at a time
+	# imports from it, and removes it once Keycloak is up.
+	exec 8>>"$KC_CACHE/start.lock"
+	flock 8
 	rm -rf "$KC_HOME/data/import"
 	mkdir -p "$KC_HOME/data/import"
 	kc_realm_with_big_users >"$KC_HOME/data/import/$KC_REALM-realm.json" ||
 		bail "could not write the realm file"
-	on_exit "rm -rf '$KC_HOME/data/import'"
 	KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin-for-tests \
 		setsid "$KC_HOME/bin/kc.sh" start --optimized --import-realm \
 		--hostname="$KC_BASE" --http-enabled=true --http-port="$KC_HTTP_PORT" --https-port="$KC_HTTPS_PORT" \
 		--http-host=127.0.0.1 --http-management-port="$KC_MGMT_PORT" \
 		--https-certificate-file="$WORK/tls/server.pem" \
 		--https-certificate-key-file="$WORK/tls/server.key" \
-		--cache=local --log-level=warn >"$WORK/keycloak.log" 2>&1 &
+		--cache=local --log-level=warn >"$WORK/keycloak.log" 2>&1 8>&- &
 	KC_PID=$!
 	# kc.sh execs java in its own process group: stop the whole group.
 	on_exit "kc_stop"
 	for ((i = 0; i < 180; i++)); do
 		kill -0 "$KC_PID" 2>/dev/null || bail "Keycloak exited: $(tail -n 20 "$WORK/keycloak.log")"
-		kc_curl -sf -o /dev/null "$KC_ISSUER/.well-known/openid-configuration" && return 0
+		if kc_curl -sf -o /dev/null "$KC_ISSUER/.well-known/openid-configuration"; then
+			rm -rf "$KC_HOME/data/import"
+			exec 8>&-
+			return 0
+		fi
 		sleep 1
 	done
 	bail "Keycloak was not ready within 180 s: $(tail -n 20 "$WORK/keycloak.log")"

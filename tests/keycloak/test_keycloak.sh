@@ -24,7 +24,7 @@ diag "Keycloak $KC_VERSION ready in $(($(date +%s) - t0)) s at $KC_BASE"
 # lock (tests/integration's convention) is taken once Keycloak is up.
 exec 9>>/tmp/pam_oauth2_integration.lock
 flock 9
-diag "integration lock taken after $(($(date +%s) - t0)) s"
+diag "integration lock taken $(($(date +%s) - t0)) s after Keycloak's start began"
 t0=$(date +%s)
 start_syslog_capture
 
@@ -397,5 +397,5 @@ else
 fi
 
 check_no_token_in_log
-diag "suite time: $(($(date +%s) - t0)) s from the start of Keycloak"
+diag "the cases took $(($(date +%s) - t0)) s once the lock was taken"
 tap_finish
