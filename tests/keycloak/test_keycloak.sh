@@ -157,6 +157,13 @@ else
 	not_ok "the imported encryption key is in the JWKS"
 fi
 
+# --- TLS: Keycloak's https listener is trusted through cafile= only ---------------
+use_lines issuer=$KC_ISSUER audience=postgres username_claim=preferred_username cache=off
+refused "https without cafile=: the test CA is unknown, the login fails closed" alice "$WORK/alice"
+check_log "the reason: TLS with the issuer failed" "TLS with the issuer failed"
+use_lines issuer=$KC_ISSUER audience=postgres username_claim=preferred_username cache=off $CA
+login_ok "https with cafile= naming the test CA: alice logs in" alice "$WORK/alice"
+
 # --- introspection with the confidential client ----------------------------------------
 section "introspection"
 use_lines $INTRO username_claim=preferred_username $CA cache=off
