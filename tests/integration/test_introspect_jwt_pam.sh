@@ -57,7 +57,9 @@ expect "revoked, without introspect_jwt: still logs in (the gap the flag closes)
 	"$GRANTED" local_only alice "$WORK/alice"
 expect "revoked, with introspect_jwt, within cache_ttl: the remembered verdict" \
 	"$GRANTED" both alice "$WORK/alice"
-sleep 2.2
+# Times are whole seconds and an entry is good through its last second:
+# cache_ttl=2 may last up to 3 s.
+sleep 3.2
 expect "revoked, with introspect_jwt, after cache_ttl: refused" "$DENIED" both alice "$WORK/alice"
 check_log "the reason says inactive and hints at the client's rights" \
 	"reason: token is not active (revoked or expired at the issuer, or not one this client_id may introspect"
