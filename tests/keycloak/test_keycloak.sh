@@ -154,7 +154,9 @@ MINTED_TOKENS+=("$WORK/alice_enc")
 install -d -m 700 -o postgres "$WORK/pgcache_enc"
 use_lines ${JWT/$WORK\/pgcache/$WORK\/pgcache_enc}
 refused "issuer=: a token signed by the use=enc key, naming its kid, is refused" alice "$WORK/alice_enc"
-check_log "the reason: the key is not for signatures" "key is not for signatures (use/key_ops)"
+# Keycloak publishes it with alg RSA-OAEP, so jwks.c leaves it out of the
+# key set (a note says so); without alg, its use=enc would (jwk.c).
+check_log "the reason: no signing key has its kid" "no key with kid \"$enc_kid\" in the issuer's keys"
 use_lines $JWT
 
 # --- TLS: Keycloak's https listener is trusted through cafile= only ---------------
