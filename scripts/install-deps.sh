@@ -12,7 +12,7 @@ packages=(
 	postgresql postgresql-client postgresql-server-dev-all
 	nodejs curl ca-certificates openssl time
 	groff-base man-db tinyproxy
-	clang-format pgbouncer
+	clang-format jq unzip pgbouncer
 )
 
 missing=()

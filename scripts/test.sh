@@ -11,7 +11,8 @@
 #   5. runs each benchmark script briefly (scripts/bench-smoke.sh);
 #   6. builds the PostgreSQL 18 validator and runs it through a PostgreSQL 18
 #      server (tests/pg18/run.sh);
-#   7. ends with one line: "tests: N passed, N failed, N skipped".
+#   7. runs the Keycloak suite (tests/keycloak/run.sh);
+#   8. ends with one line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,6 +92,17 @@ read -r pg18_pass pg18_fail pg18_skip <<<"${pg18_counts:-0 1 0}"
 total_pass=$((total_pass + pg18_pass))
 total_fail=$((total_fail + pg18_fail))
 total_skip=$((total_skip + pg18_skip))
+
+# The Keycloak suite (tests/keycloak/run.sh): a real Keycloak in front of a
+# real PostgreSQL, on the release build; where Java or Maven is missing it
+# reports one skip with the reason.
+KEYCLOAK_BUILD_DIR=build/release tests/keycloak/run.sh 2>&1 | tee build/keycloak-suite.log || status=1
+keycloak_counts=$(sed -n 's/^keycloak: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped.*$/\1 \2 \3/p' \
+	build/keycloak-suite.log)
+read -r keycloak_pass keycloak_fail keycloak_skip <<<"${keycloak_counts:-0 1 0}"
+total_pass=$((total_pass + keycloak_pass))
+total_fail=$((total_fail + keycloak_fail))
+total_skip=$((total_skip + keycloak_skip))
 
 # A meson failure that produced no TAP line (a crash, a bail-out) still fails.
 if [ "$status" -ne 0 ] && [ "$total_fail" -eq 0 ]; then

@@ -90,6 +90,7 @@ static const struct option_spec options[] = {
 	OTHER("client_id", OPT_NAME, client_id, NULL),
 	OTHER("client_secret_file", OPT_SECRET, client_secret_file, NULL),
 	WORD("client_auth", client_auth, client_auth_words, "basic"),
+	OTHER("introspect_jwt", OPT_FLAG, introspect_jwt, NULL),
 	WORD("cache", cache, cache_words, "on"),
 	OTHER("cache_dir", OPT_ABSPATH, cache_dir, NULL),
 	NUM("cache_ttl", OPT_SECONDS, cache_ttl_seconds, 0, OA_MAX_CACHE_TTL_SECONDS, DEF(OA_DEFAULT_CACHE_TTL_SECONDS)),
@@ -507,6 +508,10 @@ check_jwt_options(struct oa_config *cfg, const bool *seen, struct oa_result *r)
 static enum oa_status
 check_introspection_options(struct oa_config *cfg, const bool *seen, struct oa_result *r)
 {
+	if (cfg->introspect_jwt && (!cfg->jwt || cfg->introspection_url == NULL))
+		return oa_fail(r, OA_CONFIG,
+			       "introspect_jwt needs issuer= (the local JWT check) and introspection= "
+			       "(asked whether the token is still active)");
 	if (cfg->introspection_url == NULL) {
 		if (cfg->client_id != NULL || cfg->client_secret_file != NULL ||
 		    was_given(seen, "client_auth"))

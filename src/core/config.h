@@ -84,6 +84,7 @@ struct oa_config {
 	const char *client_id;
 	const char *client_secret_file;
 	enum oa_client_auth client_auth;
+	bool introspect_jwt; /* a locally valid JWT is also introspected */
 
 	/* on-disk cache for discovery, keys and verdicts */
 	enum oa_cache_mode cache;

@@ -4,6 +4,7 @@
 #include "url.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,21 +59,12 @@ write_body(char *data, size_t size, size_t nmemb, void *userdata)
 /* Cache-Control (RFC 9111 section 5.2.2): max-age=N, or no-cache/no-store
  * meaning "do not reuse without asking".  The smallest directive wins when a
  * server sends several headers. */
-static size_t
-read_header(char *data, size_t size, size_t nmemb, void *userdata)
+static void
+read_cache_control(struct oa_http_response *resp, char *value)
 {
-	struct oa_http_response *resp = userdata;
-	size_t n = size * nmemb;
-	static const char name[] = "cache-control:";
-	char line[512];
 	long age = -1;
 
-	if (n <= sizeof(name) - 1 || n >= sizeof(line) ||
-	    strncasecmp(data, name, sizeof(name) - 1) != 0)
-		return n;
-	memcpy(line, data, n);
-	line[n] = '\0';
-	for (char *p = line + sizeof(name) - 1; *p != '\0';) {
+	for (char *p = value; *p != '\0';) {
 		size_t len;
 
 		p += strspn(p, " \t,\r\n");
@@ -93,6 +85,52 @@ read_header(char *data, size_t size, size_t nmemb, void *userdata)
 	}
 	if (age >= 0 && (resp->max_age < 0 || age < resp->max_age))
 		resp->max_age = age;
+}
+
+/* WWW-Authenticate: Bearer ... error="CODE" (RFC 6750 section 3.1): only
+ * the registered codes are kept, never error_description, which is the
+ * issuer's free text and might echo anything. */
+static void
+read_bearer_error(struct oa_http_response *resp, const char *value)
+{
+	static const char *const codes[] = { "invalid_request", "invalid_token",
+					     "insufficient_scope" };
+	const char *p = strstr(value, "error=\"");
+
+	/* error_description=" and error_uri=" also contain error=": skip
+	 * matches preceded by a letter or '_'. */
+	while (p != NULL && p > value && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z')))
+		p = strstr(p + 1, "error=\"");
+	if (p == NULL)
+		return;
+	p += 7;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		size_t len = strlen(codes[i]);
+
+		if (strncmp(p, codes[i], len) == 0 && p[len] == '"') {
+			snprintf(resp->bearer_error, sizeof(resp->bearer_error), "%s", codes[i]);
+			return;
+		}
+	}
+}
+
+static size_t
+read_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct oa_http_response *resp = userdata;
+	size_t n = size * nmemb;
+	static const char cache_control[] = "cache-control:";
+	static const char www_authenticate[] = "www-authenticate:";
+	char line[512];
+
+	if (n >= sizeof(line))
+		return n;
+	memcpy(line, data, n);
+	line[n] = '\0';
+	if (strncasecmp(line, cache_control, sizeof(cache_control) - 1) == 0)
+		read_cache_control(resp, line + sizeof(cache_control) - 1);
+	else if (strncasecmp(line, www_authenticate, sizeof(www_authenticate) - 1) == 0)
+		read_bearer_error(resp, line + sizeof(www_authenticate) - 1);
 	return n;
 }
 

@@ -42,6 +42,8 @@ struct oa_http_response {
 	size_t body_len;
 	long max_age;       /* Cache-Control max-age in seconds; -1 if none,
 			       0 for no-cache / no-store */
+	char bearer_error[24]; /* WWW-Authenticate's RFC 6750 error code, e.g.
+				  "insufficient_scope"; "" if none */
 };
 
 /* Any HTTP answer is OA_OK (the caller judges the status); failures to get

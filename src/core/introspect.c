@@ -70,7 +70,10 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	active = json_object_get(*claims, "active");
 	if (!json_is_true(active))
 		oa_fail(r, OA_REJECTED, active == NULL ? "introspection answer has no \"active\"" :
-			json_is_false(active) ? "token is not active" :
+			json_is_false(active) ?
+			"token is not active (revoked or expired at the issuer, or not one this "
+			"client_id may introspect: some issuers answer only the client the token "
+			"was issued to or meant for)" :
 			"introspection \"active\" is not the JSON value true");
 	else if (oa_claims_check_lifetime(ctx->cfg, *claims, ctx->now, false, WHAT, exp, r) == OA_OK &&
 		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK &&

@@ -10,6 +10,7 @@ static const char *const names[] = {
 	[OA_METHOD_JWT] = "jwt",
 	[OA_METHOD_INTROSPECTION] = "introspection",
 	[OA_METHOD_USERINFO] = "userinfo",
+	[OA_METHOD_JWT_INTROSPECTION] = "jwt+introspection",
 };
 
 const char *

@@ -11,10 +11,13 @@ enum oa_method {
 	OA_METHOD_NONE,          /* no check ran (yet) */
 	OA_METHOD_JWT,           /* the token's signature and claims, locally */
 	OA_METHOD_INTROSPECTION, /* RFC 7662 at the issuer */
-	OA_METHOD_USERINFO       /* the issuer's userinfo endpoint */
+	OA_METHOD_USERINFO,      /* the issuer's userinfo endpoint */
+	OA_METHOD_JWT_INTROSPECTION /* locally, then still active per RFC 7662
+				       (introspect_jwt) */
 };
 
-/* "jwt", "introspection", "userinfo", or "-" for OA_METHOD_NONE. */
+/* "jwt", "introspection", "userinfo", "jwt+introspection", or "-" for
+ * OA_METHOD_NONE. */
 const char *oa_method_name(enum oa_method method);
 
 /* The method a name stands for; false (and `out` untouched) for any other

@@ -1,5 +1,7 @@
 #include "userinfo.h"
 
+#include <string.h>
+
 #include "fetch.h"
 
 enum oa_status
@@ -7,6 +9,17 @@ oa_userinfo_judge(const struct oa_http_response *resp, json_t **claims,
 		  struct oa_result *r)
 {
 	*claims = NULL;
+	/* RFC 6750 section 3.1: the error code says which of the token's
+	 * faults it was; OpenID Connect Core 5.3 wants the openid scope. */
+	if ((resp->status == 401 || resp->status == 403) &&
+	    strcmp(resp->bearer_error, "insufficient_scope") == 0)
+		return oa_fail(r, OA_REJECTED,
+			       "the issuer refused userinfo: the token lacks the openid scope "
+			       "(HTTP %ld insufficient_scope): ask for scope=openid", resp->status);
+	if (resp->status == 401 && strcmp(resp->bearer_error, "invalid_token") == 0)
+		return oa_fail(r, OA_REJECTED,
+			       "the issuer refused the token as invalid: expired, revoked or "
+			       "not issued by it (HTTP 401 invalid_token)");
 	if (resp->status == 400 || resp->status == 401 || resp->status == 403)
 		return oa_fail(r, OA_REJECTED, "issuer refused the token (HTTP %ld)",
 			       resp->status);

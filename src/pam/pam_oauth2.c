@@ -190,7 +190,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		/* Before "granted" is logged: a login refused here is not one. */
 		if (!remember_login(pamh, user, verdict.exp, cfg.leeway_seconds))
 			return PAM_BUF_ERR;
-		if (cfg.allow_any_audience && verdict.method == OA_METHOD_JWT)
+		if (cfg.allow_any_audience && (verdict.method == OA_METHOD_JWT ||
+						 verdict.method == OA_METHOD_JWT_INTROSPECTION))
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,

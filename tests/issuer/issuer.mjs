@@ -16,8 +16,8 @@
 //     JWTs and the opaque tokens minted through /__mint_opaque;
 //   * a small "faults" HTTP server for misbehaving-issuer tests, discovery
 //     variants, misbehaving introspection endpoints (/introspect/...) and the
-//     control endpoints /__mint, /__mint_opaque, /__rotate, /__jwks_max_age
-//     and /__stats.
+//     control endpoints /__mint, /__mint_opaque, /__rotate, /__jwks_max_age,
+//     /__revoke and /__stats.
 //   * the OAuth2 service again on 127.0.0.2 (where the faults server's
 //     /moved points: no client should ever get there);
 //   * with --tls-dir, the OAuth2 service over HTTPS three times, with
@@ -432,6 +432,9 @@ service.on('beforeUserinfo', (response, req) => {
 // Opaque tokens minted by POST <faults>/__mint_opaque: token -> claims. Kept
 // for the life of the process (tests mint few).
 const opaqueTokens = new Map();
+// Tokens revoked through POST <faults>/__revoke: introspection calls them
+// inactive (RFC 7009 section 2.2), whatever else they are.
+const revokedTokens = new Set();
 
 // The claims of a new opaque token: the library's JWT defaults (iss, iat,
 // exp = now+3600, nbf = now-10), scope, then the same token fields as a JWT.
@@ -511,6 +514,7 @@ function introspectClientOk(req, form) {
 // already valid (nbf), or a JWT that /userinfo would accept.
 function introspectToken(token) {
   const now = nowSeconds();
+  if (revokedTokens.has(token)) return { active: false };
   const claims = opaqueTokens.get(token);
   if (claims) {
     if (typeof claims.exp === 'number' && claims.exp <= now) return { active: false };
@@ -924,6 +928,22 @@ async function handleRotate(res, params) {
   }
 }
 
+// POST /__revoke with the form field token=T: introspection answers
+// {"active":false} for T from now on.
+async function handleRevoke(req, res) {
+  try {
+    const form = parseForm(await readBody(req));
+    if (typeof form.token !== 'string' || form.token === '') {
+      sendError(res, 400, bad("Missing 'token'"));
+      return;
+    }
+    revokedTokens.add(form.token);
+    sendJson(res, 200, { revoked: revokedTokens.size });
+  } catch (err) {
+    sendError(res, err.status ?? 400, bad(err.message));
+  }
+}
+
 // POST /__jwks_max_age?seconds=N (absent or empty: no Cache-Control header)
 function handleMaxAge(res, params) {
   const s = params.get('seconds') ?? '';
@@ -954,7 +974,13 @@ function asOnlyMetadata() {
 }
 
 // Control endpoints: POST-only except /__stats; not counted in stats.faults.
-const CONTROL_POST = new Set(['/__mint', '/__mint_opaque', '/__rotate', '/__jwks_max_age']);
+const CONTROL_POST = new Set([
+  '/__mint',
+  '/__mint_opaque',
+  '/__rotate',
+  '/__jwks_max_age',
+  '/__revoke',
+]);
 const INTROSPECT_PATHS = new Set([
   ...Object.keys(FAULTY_INTROSPECT),
   '/introspect/html',
@@ -987,6 +1013,10 @@ const faults = createServer((req, res) => {
     }
     if (path === '/__mint_opaque') {
       void handleMintOpaque(req, res);
+      return;
+    }
+    if (path === '/__revoke') {
+      void handleRevoke(req, res);
       return;
     }
     req.resume();

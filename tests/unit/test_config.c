@@ -420,6 +420,46 @@ test_config_hmac_secret_file_must_be_private(void **state)
 	unlink(path);
 }
 
+/* introspect_jwt joins the two checks: without either it could never
+ * apply, and a flag that silently does nothing is the gap it closes. */
+static void
+test_config_introspect_jwt_needs_issuer_and_introspection(void **state)
+{
+	char path[] = "/tmp/oa_test_secret.XXXXXX";
+	int fd = mkstemp(path);
+	char secret[64];
+	struct oa_config cfg;
+	struct oa_result r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "s3cret\n", 7), 7);
+	close(fd);
+	chmod(path, 0600);
+	snprintf(secret, sizeof(secret), "client_secret_file=%s", path);
+	oa_result_init(&r);
+	if (PARSE(&cfg, &r, "issuer=https://i.example", "audience=db",
+		  "introspection=https://i.example/introspect", "client_id=db", secret,
+		  "introspect_jwt") != OA_OK)
+		fail_msg("%s", r.reason);
+	assert_true(cfg.introspect_jwt);
+	assert_true(cfg.jwt);
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "issuer=https://i.example", "audience=db",
+			       "introspection=https://i.example/introspect", "client_id=db", secret),
+			 OA_OK);
+	assert_false(cfg.introspect_jwt);
+	EXPECT_ERROR("introspect_jwt needs issuer= (the local JWT check) and introspection=",
+		     "issuer=https://i.example", "audience=db", "introspect_jwt");
+	oa_result_init(&r);
+	assert_int_equal(PARSE(&cfg, &r, "introspection=https://i.example/introspect",
+			       "client_id=db", secret, "introspect_jwt"), OA_CONFIG);
+	assert_non_null(strstr(r.reason, "introspect_jwt needs issuer="));
+	EXPECT_ERROR("is a flag and takes no value", "issuer=https://i.example", "audience=db",
+		     "introspect_jwt=yes");
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -437,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_config_first_pass_words_accepted),
 		cmocka_unit_test(test_config_word_options),
 		cmocka_unit_test(test_config_show_round_trip),
+		cmocka_unit_test(test_config_introspect_jwt_needs_issuer_and_introspection),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -56,6 +56,37 @@ test_userinfo_refusals_are_rejections(void **state)
 	assert_string_equal(r.reason, "issuer refused the token (HTTP 403)");
 }
 
+/* Keycloak answers userinfo for a token without the openid scope with
+ * 403 and WWW-Authenticate: Bearer error="insufficient_scope" and an empty
+ * body: the reason names the scope rather than a bare status. */
+static void
+test_userinfo_refusal_names_the_bearer_error(void **state)
+{
+	struct oa_http_response resp = { .status = 403, .body = (char *)"", .body_len = 0,
+					  .bearer_error = "insufficient_scope" };
+	struct oa_result r;
+	json_t *claims;
+
+	(void)state;
+	oa_result_init(&r);
+	assert_int_equal(oa_userinfo_judge(&resp, &claims, &r), OA_REJECTED);
+	assert_null(claims);
+	assert_non_null(strstr(r.reason, "the issuer refused userinfo: the token lacks the openid scope"));
+	resp.status = 401;
+	strcpy(resp.bearer_error, "invalid_token");
+	oa_result_init(&r);
+	assert_int_equal(oa_userinfo_judge(&resp, &claims, &r), OA_REJECTED);
+	assert_non_null(strstr(r.reason, "refused the token as invalid"));
+	/* an error code on a 200 changes nothing */
+	resp.status = 200;
+	resp.content_type = (char *)"application/json";
+	resp.body = (char *)"{\"sub\":\"a\"}";
+	resp.body_len = strlen(resp.body);
+	oa_result_init(&r);
+	assert_int_equal(oa_userinfo_judge(&resp, &claims, &r), OA_OK);
+	json_decref(claims);
+}
+
 static void
 test_userinfo_broken_answers_are_unavailable(void **state)
 {
@@ -101,6 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_userinfo_accepts_json_object),
 		cmocka_unit_test(test_userinfo_refusals_are_rejections),
+		cmocka_unit_test(test_userinfo_refusal_names_the_bearer_error),
 		cmocka_unit_test(test_userinfo_broken_answers_are_unavailable),
 	};
 	return cmocka_run_group_tests_name("userinfo", tests, NULL, NULL);
