@@ -57,7 +57,9 @@ write_body(char *data, size_t size, size_t nmemb, void *userdata)
 
 /* Cache-Control (RFC 9111 section 5.2.2): max-age=N, or no-cache/no-store
  * meaning "do not reuse without asking".  The smallest directive wins when a
- * server sends several headers. */
+ * server sends several headers.  A status line starts another response's
+ * headers (a 1xx, or a proxy's CONNECT reply should libcurl pass one on):
+ * only the final answer's count. */
 static size_t
 read_header(char *data, size_t size, size_t nmemb, void *userdata)
 {
@@ -67,6 +69,10 @@ read_header(char *data, size_t size, size_t nmemb, void *userdata)
 	char line[512];
 	long age = -1;
 
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		resp->max_age = -1;
+		return n;
+	}
 	if (n <= sizeof(name) - 1 || n >= sizeof(line) ||
 	    strncasecmp(data, name, sizeof(name) - 1) != 0)
 		return n;
@@ -250,10 +256,16 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	SETOPT(&easy, CURLOPT_NOSIGNAL, 1L);
 	SETOPT(&easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
 	SETOPT(&easy, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
-	/* An empty proxy string turns off http_proxy and friends from the
-	 * host process's environment. */
+	/* An empty proxy string turns off http_proxy, https_proxy and
+	 * all_proxy from the host process's environment; an empty no-proxy
+	 * list, no_proxy and NO_PROXY, which libcurl reads whatever the proxy
+	 * and which would send a request meant for proxy= around it. */
 	SETOPT(&easy, CURLOPT_PROXY,
 	       req->proxy != NULL && !goes_to_loopback(req->url) ? req->proxy : "");
+	SETOPT(&easy, CURLOPT_NOPROXY, "");
+	/* The headers of a proxy's CONNECT reply are the proxy's, not the
+	 * issuer's: read_header must not take their Cache-Control. */
+	SETOPT(&easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
 	SETOPT(&easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(&easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->cafile != NULL)
