@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The soname of Debian's OpenSSL flavour of libcurl (libcurl4). */
@@ -46,9 +47,44 @@ load(void)
 	loaded = global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
+/* libcurl opens the file SSLKEYLOGFILE names when it is initialised
+ * (curl_global_init; lib/vtls/keylog.c), creating it with the process's
+ * umask, then appends the secrets of every TLS connection to it: whoever
+ * reads it reads the bearer token and the introspection client secret.  No
+ * option turns that off, and unsetenv in the host's process (its threads,
+ * its environment) is not ours to do: so no network while it is set, and
+ * libcurl is not even loaded.  Asked on every use, as a host that loaded
+ * libcurl itself may have opened the file already.  (libcurl's other
+ * variables, the proxy ones, are read per request and overridden by the
+ * options http.c sets; OpenSSL reads its own with secure_getenv.)
+ *
+ * Whether the process is AT_SECURE (getauxval: setuid, setgid, file
+ * capabilities) does not matter here.  Under su or sudo the caller chose
+ * the environment and the file is created as root: glibc's loader and
+ * OpenSSL then ignore their variables, but libcurl reads with plain
+ * getenv.  Yet a process that is not AT_SECURE may also run on a caller's
+ * environment (sudo -E, a root daemon passing a client's variables on),
+ * and where it is the admin's own, writing a login's TLS secrets to a
+ * file is still never wanted: one rule, however the host was started. */
+static bool
+keylog_requested(void)
+{
+	const char *path = getenv("SSLKEYLOGFILE");
+
+	/* libcurl takes an empty value as unset (lib/getenv.c). */
+	return path != NULL && path[0] != '\0';
+}
+
 const struct oa_curl_api *
 oa_curl_api(struct oa_result *r)
 {
+	if (keylog_requested()) {
+		oa_fail(r, OA_CONFIG,
+			"the host's environment sets SSLKEYLOGFILE; libcurl would write the "
+			"TLS secrets of requests to the issuer there: unset it in the "
+			"service's environment");
+		return NULL;
+	}
 	if (pthread_once(&load_once, load) != 0 || !loaded) {
 		oa_fail(r, OA_INTERNAL, "cannot load " LIBCURL_SONAME);
 		return NULL;

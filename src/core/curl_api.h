@@ -19,8 +19,9 @@ struct oa_curl_api {
 	const char *(*easy_strerror)(CURLcode code);
 };
 
-/* The loaded and globally initialised library, or NULL with the reason
- * (OA_INTERNAL).  Loaded once per process, thread-safely, and never
+/* The loaded and globally initialised library, or NULL with the reason:
+ * OA_CONFIG while the environment sets SSLKEYLOGFILE (then libcurl is not
+ * loaded at all), OA_INTERNAL when it cannot be loaded.  Loaded once per process, thread-safely, and never
  * unloaded: the host may use libcurl itself, and curl_global_cleanup from a
  * module would pull it out from under it. */
 const struct oa_curl_api *oa_curl_api(struct oa_result *r);

@@ -123,6 +123,14 @@ read_header(char *data, size_t size, size_t nmemb, void *userdata)
 	static const char www_authenticate[] = "www-authenticate:";
 	char line[512];
 
+	/* A status line starts another response's headers (a 1xx, or a
+	 * proxy's CONNECT reply should libcurl pass one on): only the final
+	 * answer's count. */
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		resp->max_age = -1;
+		resp->bearer_error[0] = '\0';
+		return n;
+	}
 	if (n >= sizeof(line))
 		return n;
 	memcpy(line, data, n);
@@ -190,6 +198,44 @@ transfer_failure(const struct oa_curl_api *api, CURLcode rc, const char *detail,
 	}
 }
 
+/* Every libcurl call's result is checked: libcurl is loaded at run time and
+ * may be older than the headers it was built against, or built without a
+ * feature, and an option it refuses (a pin, cafile=, the protocol list, a
+ * timeout) would otherwise silently not apply.  The first refusal is kept;
+ * the request is then not made. */
+struct easy_calls {
+	const struct oa_curl_api *api;
+	CURL *curl;
+	const char *refused; /* e.g. "CURLOPT_PINNEDPUBLICKEY", NULL: none yet */
+	CURLcode rc;
+};
+
+static void
+checked(struct easy_calls *easy, CURLcode rc, const char *name)
+{
+	if (rc != CURLE_OK && easy->refused == NULL) {
+		easy->refused = name;
+		easy->rc = rc;
+	}
+}
+
+#define SETOPT(easy, option, value) \
+	checked((easy), (easy)->api->easy_setopt((easy)->curl, option, value), #option)
+#define GETINFO(easy, info, out) \
+	checked((easy), (easy)->api->easy_getinfo((easy)->curl, info, out), #info)
+
+/* The answer outlives the handle: its Content-Type is copied, and an empty
+ * body is still a string. */
+static enum oa_status
+keep_answer(struct oa_http_response *resp, const char *content_type, struct oa_result *r)
+{
+	if (content_type != NULL && (resp->content_type = strdup(content_type)) == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	if (resp->body == NULL && (resp->body = calloc(1, 1)) == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	return OA_OK;
+}
+
 /* "Authorization: <scheme> <value>" in memory we own, so it can be wiped; a
  * list from curl_slist_append would be freed with the secret still in it. */
 static char *
@@ -236,7 +282,9 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 	struct curl_slist *headers = &accept_header;
 	char *content_type = NULL;
 	const struct oa_curl_api *api;
-	CURLcode rc;
+	struct easy_calls easy = { NULL, NULL, NULL, CURLE_OK };
+	enum oa_status status;
+	CURLcode rc = CURLE_OK;
 	CURL *curl;
 
 	memset(resp, 0, sizeof(*resp));
@@ -257,77 +305,75 @@ oa_http_request(const struct oa_http_request *req, struct oa_http_response *resp
 		free(auth_header.data);
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	}
+	easy.api = api;
+	easy.curl = curl;
 
-	api->easy_setopt(curl, CURLOPT_URL, req->url);
-	api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	api->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
-	/* An empty proxy string turns off http_proxy and friends from the
-	 * host process's environment. */
-	api->easy_setopt(curl, CURLOPT_PROXY,
-			 req->proxy != NULL && !goes_to_loopback(req->url) ? req->proxy : "");
-	api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	SETOPT(&easy, CURLOPT_URL, req->url);
+	SETOPT(&easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(&easy, CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(&easy, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(&easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	SETOPT(&easy, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+	/* An empty proxy string turns off http_proxy, https_proxy and
+	 * all_proxy from the host process's environment; an empty no-proxy
+	 * list, no_proxy and NO_PROXY, which libcurl reads whatever the proxy
+	 * and which would send a request meant for proxy= around it. */
+	SETOPT(&easy, CURLOPT_PROXY,
+	       req->proxy != NULL && !goes_to_loopback(req->url) ? req->proxy : "");
+	SETOPT(&easy, CURLOPT_NOPROXY, "");
+	/* The headers of a proxy's CONNECT reply are the proxy's, not the
+	 * issuer's: read_header must not take their Cache-Control. */
+	SETOPT(&easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	SETOPT(&easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(&easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->cafile != NULL)
-		api->easy_setopt(curl, CURLOPT_CAINFO, req->cafile);
+		SETOPT(&easy, CURLOPT_CAINFO, req->cafile);
 	if (req->capath != NULL)
-		api->easy_setopt(curl, CURLOPT_CAPATH, req->capath);
+		SETOPT(&easy, CURLOPT_CAPATH, req->capath);
 	if (req->pinned_pubkey != NULL)
-		api->easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, req->pinned_pubkey);
-	api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	api->easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-	api->easy_setopt(curl, CURLOPT_HEADERDATA, resp);
-	api->easy_setopt(curl, CURLOPT_USERAGENT, USER_AGENT);
-	api->easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)req->max_body_bytes);
-	api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-	api->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-	api->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+		SETOPT(&easy, CURLOPT_PINNEDPUBLICKEY, req->pinned_pubkey);
+	SETOPT(&easy, CURLOPT_HTTPHEADER, headers);
+	SETOPT(&easy, CURLOPT_HEADERFUNCTION, read_header);
+	SETOPT(&easy, CURLOPT_HEADERDATA, resp);
+	SETOPT(&easy, CURLOPT_USERAGENT, USER_AGENT);
+	SETOPT(&easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_body_bytes);
+	SETOPT(&easy, CURLOPT_WRITEFUNCTION, write_body);
+	SETOPT(&easy, CURLOPT_WRITEDATA, &sink);
+	SETOPT(&easy, CURLOPT_ERRORBUFFER, errbuf);
 	if (req->abort_requested != NULL) {
-		api->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, ask_abort);
-		api->easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)req);
-		api->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+		SETOPT(&easy, CURLOPT_XFERINFOFUNCTION, ask_abort);
+		SETOPT(&easy, CURLOPT_XFERINFODATA, (void *)req);
+		SETOPT(&easy, CURLOPT_NOPROGRESS, 0L);
 	}
 	if (req->form != NULL) {
 		/* Not copied by libcurl: the caller's buffer, wiped by the caller. */
-		api->easy_setopt(curl, CURLOPT_POSTFIELDS, req->form);
-		api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->form_len);
+		SETOPT(&easy, CURLOPT_POSTFIELDS, req->form);
+		SETOPT(&easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->form_len);
 	}
 
-	rc = api->easy_perform(curl);
+	if (easy.refused == NULL) {
+		rc = api->easy_perform(curl);
+		if (rc == CURLE_OK) {
+			GETINFO(&easy, CURLINFO_RESPONSE_CODE, &resp->status);
+			GETINFO(&easy, CURLINFO_CONTENT_TYPE, &content_type);
+		}
+	}
 	if (auth_header.data != NULL) {
 		explicit_bzero(auth_header.data, auth_len);
 		free(auth_header.data);
 	}
 
-	if (rc != CURLE_OK) {
-		transfer_failure(api, rc, errbuf, &sink, req, r);
-		api->easy_cleanup(curl);
-		oa_http_response_free(resp);
-		return r->status;
-	}
-	api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (api->easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
-	    content_type != NULL) {
-		resp->content_type = strdup(content_type);
-		if (resp->content_type == NULL) {
-			api->easy_cleanup(curl);
-			oa_http_response_free(resp);
-			return oa_fail(r, OA_INTERNAL, "out of memory");
-		}
-	}
-	if (resp->body == NULL) {
-		resp->body = calloc(1, 1);
-		if (resp->body == NULL) {
-			api->easy_cleanup(curl);
-			oa_http_response_free(resp);
-			return oa_fail(r, OA_INTERNAL, "out of memory");
-		}
-	}
+	if (easy.refused != NULL)
+		status = oa_fail(r, OA_INTERNAL, "libcurl refused %s: %s", easy.refused,
+				 api->easy_strerror(easy.rc));
+	else if (rc != CURLE_OK)
+		status = transfer_failure(api, rc, errbuf, &sink, req, r);
+	else
+		status = keep_answer(resp, content_type, r);
 	api->easy_cleanup(curl);
-	return OA_OK;
+	if (status != OA_OK)
+		oa_http_response_free(resp);
+	return status;
 }
 
 void

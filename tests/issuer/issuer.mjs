@@ -63,7 +63,7 @@ const OTHER_HOST = '127.0.0.2';
 // Certificates in --tls-dir, made by the tests with the openssl CLI:
 // [listener, certificate file, key file]
 const TLS_LISTENERS = [
-  ['https', 'server.pem', 'server.key'], // signed by ca.pem, for 127.0.0.1 and localhost
+  ['https', 'server.pem', 'server.key'], // signed by ca.pem, for 127.0.0.1, localhost, idp.example
   ['https_wrong_host', 'wronghost.pem', 'wronghost.key'], // signed by ca.pem, for other.example only
   ['https_unknown_ca', 'selfsigned.pem', 'selfsigned.key'], // self-signed, right names
 ];

@@ -136,8 +136,8 @@ stat_of() {
 
 # --- TLS ----------------------------------------------------------------------
 # make_test_certs DIR: with the openssl CLI, the files `issuer.mjs --tls-dir`
-# expects: ca.pem (a test CA), server.pem/.key (signed by it, for 127.0.0.1
-# and localhost), wronghost.pem/.key (signed by it, for other.example only),
+# expects: ca.pem (a test CA), server.pem/.key (signed by it, for 127.0.0.1,
+# localhost and idp.example, the "remote" name start_connect_proxy reaches), wronghost.pem/.key (signed by it, for other.example only),
 # selfsigned.pem/.key (right names, unknown CA); capath/ (ca.pem, hashed);
 # server.pin and wrong.pin (sha256//BASE64 of a public key, for pinned_pubkey=).
 make_test_certs() {
@@ -150,7 +150,8 @@ make_test_certs() {
 		newkey ca.key
 		openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj "/CN=pam_oauth2 test CA" \
 			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-		for name in server:IP:127.0.0.1,DNS:localhost wronghost:DNS:other.example; do
+		for name in server:IP:127.0.0.1,DNS:localhost,DNS:idp.example \
+				wronghost:DNS:other.example; do
 			newkey "${name%%:*}.key"
 			openssl req -new -key "${name%%:*}.key" -subj "/CN=${name%%:*}" -out "${name%%:*}.csr"
 			printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
@@ -171,3 +172,23 @@ make_test_certs() {
 		chmod a+r ./*.pem capath/*
 	) >"$WORK/openssl.log" 2>&1 || bail "could not make test certificates: $(tail -n 5 "$WORK/openssl.log")"
 }
+
+# --- a proxy that reaches a "remote" issuer ---------------------------------------
+# start_connect_proxy HOST:PORT [--connect-header 'Name: value']...: an HTTP
+# proxy (connect_proxy.mjs) tunnelling every CONNECT, for any host name, to
+# HOST:PORT, so that https://idp.example:PORT/ is the TLS listener there
+# (make_test_certs puts idp.example in server.pem).  CPROXY is its URL;
+# cproxy_requests counts the requests it was sent, CPROXY_LOG lists them.
+start_connect_proxy() {
+	local target=$1
+	shift
+	CPROXY_LOG=$WORK/connect_proxy.log
+	: >"$CPROXY_LOG"
+	node "$(dirname "${BASH_SOURCE[0]}")/connect_proxy.mjs" --state-file "$WORK/connect_proxy.json" \
+		--log "$CPROXY_LOG" --target "$target" "$@" 2>"$WORK/connect_proxy.err" &
+	on_exit "kill $!"
+	wait_for_file "$WORK/connect_proxy.json" 20 ||
+		bail "the CONNECT proxy did not start: $(cat "$WORK/connect_proxy.err")"
+	CPROXY=http://127.0.0.1:$(node -p "JSON.parse(require('fs').readFileSync('$WORK/connect_proxy.json')).port")
+}
+cproxy_requests() { wc -l <"$CPROXY_LOG"; }
