@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # CPU time of one login through the PAM stack alone, per mode, the way
 # PostgreSQL runs it: a parent forks one child per login and the child does
 # pam_start, authenticate, acct_mgmt, pam_end (tests/harness/pam_harness

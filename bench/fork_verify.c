@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The floor under a JWT login with cached keys: what OpenSSL alone costs a
  * freshly forked process to import an RSA-2048 public key from its n and e
  * (as a JWK import does) and verify one RS256 signature, against an empty

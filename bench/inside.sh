@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The module's own CPU time per login, measured inside the process that
 # runs it: bench/pam_cpu_probe.so, stacked on both sides of the auth line,
 # reads the thread's CPU clock before and after pam_sm_authenticate (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Logins per second through a real PostgreSQL server, one method per role,
 # measured side by side: trust, scram-sha-256, pam with pam_permit.so (the
 # floor), pam with pam_ask_permit.so (the floor for a module that asks for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/logins.sh's tables, from its raw figures: one line per pgbench run,
 #   METHOD CLIENTS ROUND SEQ CONN_PER_S BACKEND_CPU_MS_PER_LOGIN
 # where SEQ orders the runs of a round.  Every method's run has a pam_permit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
  * keys from a jwks_file, as each login does it: the JWK Set file is read and
  * parsed, the token parsed, the signature and the claims checked.  Tokens

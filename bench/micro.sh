@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Validations per second of oa_jwt_validate in one process: per algorithm
 # (beside OpenSSL alone on the same key and signature), per token size, per
 # JWK Set size, and the targets' ratios against those floors.  Prints

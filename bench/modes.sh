@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The module's modes that the benchmarks compare, as pam.d arguments, and
 # the token each accepts; shared by bench/logins.sh, bench/cpu.sh and
 # bench/inside.sh.  Source it after start_issuer, with WORK, USERINFO,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* For the benchmarks only, never installed: a PAM module stacked on both
  * sides of another module's auth line records the CPU time that module's
  * pam_sm_authenticate takes in the very process that runs it (a PostgreSQL

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by bench/logins.sh and bench/inside.sh, sourced from the project
 # root with ROOT and BUILD set: the test issuer, a syslog for the module to
 # talk to, the module staged as a package lays it out (MODULE), the

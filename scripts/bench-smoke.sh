@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmark scripts run from a clean clone and print their tables: a
 # short run of each (bench/cpu.sh, bench/micro.sh, bench/logins.sh on a
 # subset of rows, bench/inside.sh), checking the shape of what they print,

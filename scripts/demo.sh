@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job on an embedded default, on a fresh Debian 12 machine, as root:
 # installs what is missing, builds and stages the module, starts a local token
 # issuer (oauth2-mock-server) and a throwaway PostgreSQL cluster whose

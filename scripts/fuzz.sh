@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets in tests/fuzz/ (clang, ASan+UBSan) and runs
 # each for SECONDS_PER_TARGET (default 60) on a copy of its seed corpus, so
 # nothing the fuzzer finds is written into the repository.  A crash, a leak,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what building and testing pam_oauth2 needs on Debian 12, as root:
 # Debian's packages, then the test issuers' npm packages from their lockfiles.
 set -euo pipefail

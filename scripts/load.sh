@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Load through PostgreSQL: a throwaway cluster (tests/lib/pgcluster.sh)
 # and the test issuer; for each mode, pgbench opens a new connection for
 # every transaction (-C), logging in through the module with the token in

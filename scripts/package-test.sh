@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The Debian package end to end, as root: builds libpam-oauth2 with
 # `dpkg-buildpackage -us -uc -b` in a copy of the tree (the .deb lands in a
 # temporary directory, never beside the repository), installs it with apt so

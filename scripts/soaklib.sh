@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by scripts/valgrind.sh and scripts/load.sh; source it from the
 # repository root, as the first thing the script does (it may re-run the
 # script).  Gives common.sh's work directory, cleanup and test issuer, a

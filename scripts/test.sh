@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test suite, from a fresh Debian 12 machine, as root:
 #   1. installs what is missing (scripts/install-deps.sh);
 #   2. builds with warnings as errors and runs every test (unit, PAM through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Soak under valgrind: the module in ONE long-lived process (as in sshd or a
 # PostgreSQL backend that logs in again), ROUNDS logins per mode, through
 # the real libpam (tests/harness/pam_harness --repeat --check-fds):

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Strict base64url decoding and encoding, one canonical form per value. */
+
 #include "base64url.h"
 
 #include <stdint.h>

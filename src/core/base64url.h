@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict base64url (RFC 4648 section 5) as JWS requires (RFC 7515 section 2):
  * no padding, no characters outside the URL-safe alphabet, and unused
  * trailing bits zero, so that every input has one canonical encoding. */

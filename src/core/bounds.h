@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bounds on everything the module reads from the client, the pam.d line or
  * the network.  Each one that an option can change names that option. */
 #ifndef OA_BOUNDS_H

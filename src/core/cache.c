@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The on-disk cache: one file per entry in a directory only the service
  * user can write, replaced whole by rename so that concurrent backends need
  * no locks (a lock held by a stuck backend would stall every login), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The on-disk cache shared by every backend of the service user.
  * PostgreSQL forks a backend per connection and loads the module afresh, so
  * discovery documents, JWKS keys and verdicts can only outlive a login on

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Discovery documents and JWK Sets kept on disk, each reader applying its own limits. */
+
 #include "cache_doc.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Issuer documents (discovery, JWKS) kept in the on-disk cache between
  * logins, since every PostgreSQL connection starts a fresh process.
  *

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Cache entries as JSON objects: read, checked and written in one place. */
+
 #include "cache_json.h"
 
 #include <stdlib.h>

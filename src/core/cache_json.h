@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One JSON object per cache entry, as issuer documents, remembered verdicts
  * and pg_oauth2_token's tokens are kept.  An entry marked secret (it holds
  * tokens) has its text wiped before the memory is freed; the parsed

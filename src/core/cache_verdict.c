@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Remembered verdicts, keyed by token and configuration, shared through the cache. */
+
 #include "cache_verdict.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Remembered verdicts, shared by every backend through the on-disk cache:
  * a token checked a moment ago by another connection costs no request, and
  * a refused one cannot make every login ask the issuer.  Entries are keyed

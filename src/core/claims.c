@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The username and required-claim checks on claims an issuer vouched for. */
+
 #include "claims.h"
 
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checks on the claims an issuer vouched for (userinfo answer, later the
  * verified JWT or introspection answer). */
 #ifndef OA_CLAIMS_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The pam.d arguments: one option table, parsed and checked before any login work. */
+
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The module's arguments from the pam.d line, parsed and checked once per
  * call.  Two forms are accepted:
  *   positional (the original design):  URL [CLAIM] [option=value | flag |

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* One login's shared state: the clock, the time budget and the cache. */
+
 #include "context.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What one login's checks share: the configuration, one clock reading, the
  * time budget for all network work together, and the on-disk cache. */
 #ifndef OA_CONTEXT_H

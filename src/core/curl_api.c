@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* libcurl, loaded and initialised once, on the first request that needs it. */
+
 #include "curl_api.h"
 
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libcurl, loaded on first network use.  A login answered from the cache
  * (a remembered verdict, JWT keys on disk) never needs the network, and
  * mapping libcurl with its dependency tree into each fresh PostgreSQL

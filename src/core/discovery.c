@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The issuer's discovery document, fetched, checked against issuer= and cached. */
+
 #include "discovery.h"
 
 #include <stdbool.h>

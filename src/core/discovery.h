@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The issuer's metadata: OpenID Connect Discovery 1.0, then RFC 8414.  A
  * document is used only if its "issuer" equals issuer= exactly (OIDC
  * Discovery section 4.3, RFC 8414 section 3.3): otherwise whoever serves the

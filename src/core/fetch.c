@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON documents from the issuer: shared request settings and answer checks. */
+
 #include "fetch.h"
 
 #include <stdbool.h>

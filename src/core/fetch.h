@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Getting JSON documents from the issuer: the request settings every call
  * shares, and the checks every JSON answer must pass. */
 #ifndef OA_FETCH_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Form-encoded request bodies for introspection, wiped when freed. */
+
 #include "form.h"
 
 #include <openssl/evp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* application/x-www-form-urlencoded bodies (WHATWG URL, section 5) for
  * token introspection.  They carry the token and maybe the client secret,
  * so the buffer is wiped when freed. */

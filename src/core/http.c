@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The one HTTP request path: bounded in time and size, no redirects, no environment. */
+
 #include "http.h"
 
 #include "curl_api.h"

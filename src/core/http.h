@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The module's only way onto the network: one GET (with a bearer token for
  * userinfo, without for discovery and JWKS) or one form POST (token
  * introspection), bounded in time and size, no redirects, no proxy from the

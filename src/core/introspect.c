@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* RFC 7662 introspection: ask the issuer whether a token is active and whose it is. */
+
 #include "introspect.h"
 
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 7662 token introspection, for opaque tokens only the issuer can read:
  * the issuer says whether the token is active and whose it is. */
 #ifndef OA_INTROSPECT_H

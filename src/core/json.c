@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The module's helpers over jansson: identities compared, errors described, members picked, pam.d values typed. */
+
 #include "json.h"
 
 #include <stdio.h>

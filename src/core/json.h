@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The module's helpers over jansson: comparing identities, describing a
  * parse error, keeping the members read. */
 #ifndef OA_JSON_H

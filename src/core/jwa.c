@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The table of JWS algorithms: name, key family and hash. */
+
 #include "jwa.h"
 
 #include <string.h>

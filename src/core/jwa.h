@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWS algorithm names (RFC 7518 section 3.1, RFC 8037 section 3.1) and what
  * each one implies: its key family and its hash.  The table is the only
  * place an algorithm name is turned into behaviour, so "none" and every

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* One published JWK turned into an OpenSSL public key, or refused with the reason. */
+
 #include "jwk.h"
 
 #include <stdio.h>

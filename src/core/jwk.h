@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON Web Keys (RFC 7517, RFC 7518 section 6, RFC 8037): turns one public
  * key published by the issuer into an OpenSSL key, refusing anything that
  * is not plainly a public signature key of a strength we accept, and says

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* A JWK Set checked as a whole and the choice of keys that may verify a token. */
+
 #include "jwks.h"
 
 #include <errno.h>

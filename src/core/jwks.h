@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A JWK Set (RFC 7517 section 5) turned into verification keys, and the
  * choice of which keys may verify a given token. */
 #ifndef OA_JWKS_H

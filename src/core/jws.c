@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Compact JWS parsing under RFC 8725's rules, before any cryptography. */
+
 #include "jws.h"
 
 #include <stdlib.h>

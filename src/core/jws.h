@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compact JWS parsing (RFC 7515 section 7.1) with the rules of RFC 8725
  * applied before any cryptography: the verifier, not the token, decides the
  * algorithm, and nothing in the header ever says where keys come from. */

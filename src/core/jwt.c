@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Local JWT validation: parse, choose keys, verify the signature, check the claims. */
+
 #include "jwt.h"
 
 #include <string.h>

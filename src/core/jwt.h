@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Local validation of a JWT access token (RFC 7519, RFC 8725, RFC 9068):
  * strict parsing, the signature with keys from the configuration, then the
  * claims.  No request is made when the keys are cached. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The lifetime, issuer, audience and type checks on verified claims. */
+
 #include "jwt_claims.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The claims of a JWT whose signature has been verified: lifetime, issuer,
  * audience and type (RFC 7519 section 4.1, RFC 9068 section 4).  The same
  * checks apply to an introspection answer (RFC 7662 section 2.2), where the

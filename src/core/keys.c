@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Verification keys from jwks_file=, jwks_uri= or discovery, cached and refetched. */
+
 #include "keys.h"
 
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where verification keys come from: jwks_file=, jwks_uri=, or the issuer's
  * discovery document; never the token (jku, x5u, jwk, x5c are ignored).
  * Keys fetched over the network are cached on disk between logins, refetched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Authorization rules over verified claims (see policy.h for the syntax).
  * Rules are parsed once into spans of the option value; checking walks the
  * claims without allocating, and every loop is bounded by a named limit so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Authorization rules over the claims of a verified token: which scopes it
  * must carry and which roles or groups it must show before the user may log
  * in at all.  Authentication (is the token genuine, is it this user) is done

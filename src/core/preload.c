@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* What a forking parent loads ahead of its children's first login. */
+
 #include "preload.h"
 
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a login pays for once per process, done ahead of time in a parent
  * that forks one child per login (the PostgreSQL postmaster, through the
  * pam_oauth2_preload server library): the children inherit it all.  In a

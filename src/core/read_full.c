@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading a whole small file with a size limit and no surprises. */
+
 #include "read_full.h"
 
 #include <errno.h>

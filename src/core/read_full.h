@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a whole small file the module was given (a cache entry, the
  * username map, a secret, a pam.d file): every caller reads one byte more
  * than it accepts, to tell a file at the limit from one over it or one that

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Recording the first failure of a login: its status and its reason. */
+
 #include "result.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One error type for the whole core: a status saying which way the caller
  * must fail, and a reason for syslog.  The first failure recorded wins, so
  * the reason names the check that actually failed. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared secrets read from files whose owner and mode pass the checks. */
+
 #include "secret_file.h"
 
 #include <errno.h>

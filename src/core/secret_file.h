@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a shared secret from a file named on the pam.d line
  * (hmac_secret_file=, client_secret_file=), so secrets never sit in pam.d. */
 #ifndef OA_SECRET_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 for the module's own bookkeeping: the configuration's digest, the
  * verdict cache's keys, cache entries' self-checks and the token fingerprint
  * in the log.  Not for signatures (signature.c uses EVP). */

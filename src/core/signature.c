@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* JWS signature verification through OpenSSL's EVP interface. */
+
 #include "signature.h"
 
 #include <limits.h>

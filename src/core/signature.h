@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JWS signature verification (RFC 7515 5.2 step 8, RFC 7518 section 3,
  * RFC 8037 3.1): the one place that says whether bytes were signed by a
  * key.  Only the exact encodings JWS defines are accepted, so a signature

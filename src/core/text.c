@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Untrusted text escaped for one syslog line. */
+
 #include "text.h"
 
 #include <string.h>

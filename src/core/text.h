@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Makes untrusted text (PAM user names from clients, claim values from the
  * issuer) safe to put inside one syslog line. */
 #ifndef OA_TEXT_H

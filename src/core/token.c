@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Token intake: what the client sent, checked before anything is asked. */
+
 #include "token.h"
 
 #include <jansson.h>

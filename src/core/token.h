@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token intake: turns what the client typed as a password into a bearer
  * token, or refuses it before anything is sent anywhere. */
 #ifndef OA_TOKEN_H

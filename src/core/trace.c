@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The step-by-step account of one decision, for pam_oauth2_check. */
+
 #include "trace.h"
 
 #include <stdarg.h>

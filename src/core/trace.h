@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An account of one decision, step by step, for pam_oauth2_check: which
  * check ran, what each rule found, whether the cache answered.  The PAM
  * module passes no trace; every call below returns at once on NULL, so the

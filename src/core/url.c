@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Issuer URL checks: https only, plain http only to loopback. */
+
 #include "url.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checks the issuer URLs named on the pam.d line before any request is made:
  * https only, except plain http to this machine's loopback addresses, where
  * no one else can read the token on the wire. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The userinfo check: the issuer answers with the claims of a token it accepts. */
+
 #include "userinfo.h"
 
 #include <string.h>

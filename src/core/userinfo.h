@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The userinfo check (OpenID Connect Core section 5.3): the weakest check,
  * since any token the issuer accepts for this user passes, whoever it was
  * issued to. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* username_map= (see usermap.h for the format).  Each login reads the file
  * whole, checks it line by line and compiles its regexes (nothing survives
  * from one PostgreSQL backend to the next), then makes one pass over at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* username_map=FILE: which PAM users an identity from the token may log in
  * as, in the spirit of PostgreSQL's pg_ident.conf.  The map never rewrites
  * the PAM user; it only answers "may identity X log in as user Y", so one

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The decision on one login: which check, the cache, the user and the rules. */
+
 #include "verdict.h"
 
 #include <jansson.h>

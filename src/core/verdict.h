@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The whole decision on one login, with no PAM in it: the PAM module and
  * the command-line tools call this and only translate the outcome. */
 #ifndef OA_VERDICT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PAM glue: arguments in, one core decision, one syslog line, a PAM code
  * out.  Everything that decides lives in src/core. */
 #define PAM_SM_AUTH

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PostgreSQL server library for shared_preload_libraries: the postmaster
  * does once what each backend would otherwise do on its first login through
  * pam_oauth2 (src/core/preload.h), and every backend forked from it

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* pam_oauth2_check's output: the steps, the claims and the verdict. */
+
 #include "check_report.h"
 
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What pam_oauth2_check prints: the steps of one decision, the verified
  * claims and the verdict, as text for a person or one JSON object.  Only
  * the verdict, the trace and the claims reach the output: the token is not

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* The device authorization grant (RFC 8628) for pg_oauth2_token. */
+
 #include "device_grant.h"
 
 #include <errno.h>

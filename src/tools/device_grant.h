@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The OAuth 2.0 Device Authorization Grant (RFC 8628): the user approves
  * on any browser while this process polls the token endpoint. */
 #ifndef PT_DEVICE_GRANT_H

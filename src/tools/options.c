@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* pg_oauth2_token's command line, parsed and checked. */
+
 #include "options.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pg_oauth2_token's command line, parsed and checked in one place. */
 #ifndef PT_OPTIONS_H
 #define PT_OPTIONS_H

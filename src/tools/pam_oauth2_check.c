@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_oauth2_check: runs the module's checks on a token, through the same
  * core (oa_verdict_explain), and says step by step why the token is
  * accepted or refused.  The token comes from a file or standard input,

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* A PAM service file read as libpam reads it, to find the module's arguments. */
+
 #include "pamd.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reads a PAM service file the way libpam does, to find the arguments it
  * hands pam_oauth2.so on the auth line: pam_oauth2_check --service runs
  * the module's checks on exactly that argument list.  Lines and fields are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pg_oauth2_token: an access token for PostgreSQL clients whose libpq has
  * no OAuth flow of its own (PostgreSQL 14-17), to be used as the password
  * pam_oauth2 checks.  The token goes to stdout or into a command's

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Requests to the issuer's token endpoint and the reading of its answers. */
+
 #include "token_client.h"
 
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Talking to the issuer's token endpoint (RFC 6749 sections 4-6): one
  * place that sends a grant's form with the client's authentication and
  * turns the answer into a token or the issuer's error code, for every grant

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* pg_oauth2_token's token cache, one entry per issuer, client, scope and grant. */
+
 #include "token_store.h"
 
 #include <errno.h>

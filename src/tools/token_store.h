@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The user's token cache: one entry per issuer, client, scope and grant in
  * $XDG_CACHE_HOME/pg_oauth2_token (else ~/.cache/pg_oauth2_token), through
  * the core's on-disk cache (cache.c): directory 0700 and ours, entries 0600

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plays the user's browser for the device grant: opens the verification
 // URL, confirms the code, signs in on oidc-provider's development login
 // form and consents -- or presses Abort.  Cookies are kept as a browser

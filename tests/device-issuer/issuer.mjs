@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A real OpenID provider (panva's oidc-provider) for the pg_oauth2_token
 // tests: the device authorization grant with refresh tokens for a public
 // client, the client credentials grant for a confidential one.  Around it,

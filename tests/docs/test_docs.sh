@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The documentation cannot drift from the code: every option of the
 # argument parser (src/core/config.c) and of the authorization rules
 # (src/core/policy.c) has an entry in man/pam_oauth2.8, the reference; it

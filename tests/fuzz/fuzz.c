@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* What the fuzz targets share: fixed configurations, copies of the input and private files. */
+
 #include "fuzz.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the libFuzzer targets share: fixed configurations, an HTTP answer
  * framed in the fuzzer's input, and private files for the parsers that read
  * from disk.  Every target frees all it allocates: the runs use

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every JWS segment goes through this decoder before any JSON parser. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A cache entry file: written by any backend of the service user, read by
  * every other, so a damaged or planted one must only ever be a miss.  The
  * input's first byte chooses how it is written: even, as given; odd, with

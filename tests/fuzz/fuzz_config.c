@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pam.d line: trusted, but written by hand, and a typo must be a
  * refusal with a reason, never a crash inside sshd or postgres.  The input
  * is split into arguments at each NUL or newline. */

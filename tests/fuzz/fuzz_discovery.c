@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The issuer's metadata document: parsed as fetch.c parses it, then the
  * issuer equality and the URL policy on every endpoint the module uses. */
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An RFC 7662 introspection answer: the issuer's word on an opaque token. */
 #include <jansson.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One key from the issuer's JWK Set, as JSON: import, then whether it fits
  * each algorithm. */
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The issuer's JWK Set document, parsed as fetch.c parses every answer,
  * and the cut copy the cache keeps of it, which must read the same. */
 #include <jansson.h>

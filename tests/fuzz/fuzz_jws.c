@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A compact JWS from the client: parsing, then the claims checks on what
  * it says (the signature step is left out: a fuzzer cannot sign, and what
  * it would gate is exactly what is fuzzed here). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Claim rules against the claims of a token.  Input: one rule a line,
  * "scope=..." or "claim_*=PATH:VALUE", then an empty line, then the claims
  * as JSON. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The password as the client sent it: any bytes up to PostgreSQL's limit. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pg_oauth2_token's two parsers of the issuer's answers: the token
  * endpoint's (a token, an OAuth error, or nothing usable) and the device
  * authorization endpoint's.  The first byte picks one; the rest is the HTTP

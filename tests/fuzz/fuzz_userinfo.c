@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The userinfo endpoint's answer: status, Content-Type and body all come
  * from the issuer (or whoever answers in its place). */
 #include <jansson.h>

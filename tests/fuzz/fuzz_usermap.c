@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* username_map=FILE, written to a private file and loaded as the module
  * would, then asked about identities the seeds map. */
 #include <stdio.h>

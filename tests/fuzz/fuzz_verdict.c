@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A remembered verdict's text: any backend of the service user may have
  * written it, so a malformed one must only ever be "nothing remembered". */
 #include "fuzz.h"

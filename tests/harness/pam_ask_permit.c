@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A reference for the benchmarks, never installed: a PAM module that asks
  * for the password, as pam_oauth2 must (PostgreSQL then asks the client for
  * it, a round trip pam_permit.so never pays), and grants without looking at

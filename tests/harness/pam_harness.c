@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Drives the built module through the real libpam, the way PostgreSQL does:
  * pam_start with a service file, a conversation that answers the password
  * prompt with the token, pam_authenticate, then pam_acct_mgmt on the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stands in for the system logger during tests: binds the datagram socket
  * that syslog(3) writes to and appends each message, one per line, to a
  * file, so tests can assert on the reasons the module logs.

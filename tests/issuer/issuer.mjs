@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // Local token issuer for pam_oauth2 integration tests.
 //
 //   node tests/issuer/issuer.mjs --state-file PATH [--tls-dir DIR]

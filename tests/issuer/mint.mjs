@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // Mint an access token from the local test issuer.
 //
 //   node tests/issuer/mint.mjs --state-file PATH username=alice \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the shell suites, the demo, bench/ and the soak: a work directory cleaned up
 # on exit, and the test issuer.  Source it with ISSUER_DIR set; callers may
 # define bail() first (the TAP tests do) to report failures their own way.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the shell suites (tests/pam, tests/postgres, tests/tools): TAP
 # output, a work directory, the test issuer, a syslog capture and logins
 # through tests/harness/pam_harness.  Source it; the caller sets these (meson does):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A throwaway PostgreSQL cluster whose pg_hba.conf sends TCP logins through
 # PAM services of our own in /etc/pam.d, for the end-to-end test and the
 # demo.  Needs root (to write /etc/pam.d and run the server as postgres);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # TAP output for the shell tests (meson's `protocol : 'tap'`), shared by
 # pam.sh, tests/docs/ and scripts/package-test.sh.  Source it.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Remembered verdicts through the real libpam: each harness run is a new
 # process, as each PostgreSQL backend is, so what carries over is on disk.
 set -u

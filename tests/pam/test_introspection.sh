@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # RFC 7662 introspection through the real libpam against the test issuer:
 # opaque tokens, client authentication both ways, and every way an
 # introspection answer can fail to be a yes.

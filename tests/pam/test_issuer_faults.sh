@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Misbehaving issuers through the real libpam: slow, cut short, too deep,
 # too big, huge headers, redirects to another host, and TLS that must not
 # be trusted. Each gives PAM_AUTHINFO_UNAVAIL with its reason in the log;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Local JWT validation through the real libpam against the test issuer:
 # discovery, JWKS, the on-disk cache shared by separate processes, key
 # rotation, and the claim checks, each with its PAM code and syslog reason.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Authorization on top of any check, through the real libpam: scopes and
 # claim rules over Keycloak-shaped tokens, and the username map.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # proxy= through the real libpam, with a real HTTP proxy (Debian's
 # tinyproxy) on loopback: a remote issuer is asked through it, and a
 # loopback one never is, since the proxy's loopback is not ours and plain

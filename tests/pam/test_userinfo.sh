@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The module through the real libpam (pam_start_confdir with a service file
 # of our own), against the test issuer on loopback: every outcome's PAM code,
 # its syslog reason, and which failures never reach the network.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A real PostgreSQL server whose roles each log in through a PAM service
 # pointed at one misbehaving issuer (slow, cut short, too deep, too big,
 # huge headers, redirects, untrusted TLS...).  Each fault login is refused

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End to end: a real PostgreSQL server whose pg_hba.conf uses `pam` with the
 # seed's pam.d lines, psql/libpq clients sending tokens as passwords, the
 # test issuer on loopback.  Needs root.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pam_oauth2_preload in shared_preload_libraries: the postmaster maps
 # libcurl, initialises OpenSSL and maps the module, and logins through every
 # check work as without it; a module path that cannot be loaded leaves a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pam_oauth2_check run as a DBA runs it, against the test issuer: the
 # verdict, the exit status, the steps named, --service reading a pam.d
 # file, --json, usage errors, and that the token is never printed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # pg_oauth2_token run as a user runs it: a real process against a real
 # OpenID provider (oidc-provider, tests/device-issuer) on loopback, the
 # user's approval played over HTTP by approve.mjs.  Device grant, client

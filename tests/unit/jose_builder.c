@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token-level helpers over testkeys: whole compact JWS tokens from raw
  * header and payload text, so tests can make malformed ones on purpose. */
 #include "jose_builder.h"

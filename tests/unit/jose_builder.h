@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helpers that make keys and signed tokens with OpenSSL, so tests can
  * craft exactly the malformed or malicious JWTs they need. */
 #ifndef OA_TEST_JOSE_BUILDER_H

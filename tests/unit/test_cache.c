@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of cache.c: entries, locking, sweeping and damage. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

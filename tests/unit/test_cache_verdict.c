@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a remembered verdict back: only a well-formed entry, unexpired,
  * with "ok" the JSON value true and the claims an object, lets a login skip
  * the check; anything else is "nothing remembered" and the check runs. */

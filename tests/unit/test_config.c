@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of config.c: every option kind, its bounds and its errors. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of introspect.c's reading of answers. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

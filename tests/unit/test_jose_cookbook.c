@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 7520 JWS examples (sections 4.1 to 4.4, and the Ed25519 example of
  * RFC 8037 A.4 from the cookbook's curve25519 folder), read in place from
  * $JOSE_COOKBOOK_DIR, else $OA_VECTORS_DIR/jose-cookbook (../shared/vectors

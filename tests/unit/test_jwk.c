@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of jwk.c: the keys accepted and the keys refused. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

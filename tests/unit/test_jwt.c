@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Local JWT validation end to end inside one process, with keys from a
  * jwks_file, so each attack in the corpus is a token made for it. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where keys come from over time: the on-disk cache while fresh, a refetch
  * for an unknown kid at most once per jwks_refresh_min, the last good keys
  * while the issuer is down (up to jwks_stale_max), and nothing after that.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pam.d reader of pam_oauth2_check (src/tools/pamd.c): fields split as
  * libpam splits them, brackets and "\]", comments and continued lines, the
  * auth entry found among others, and service names that are not names. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Authorization rules (policy.c) against token claims shaped like those of
  * Keycloak, Entra ID and Okta, hostile ones, and every configuration error. */
 #include <stdarg.h>

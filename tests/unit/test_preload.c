@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oa_preload in the parent that forks the children: it loads the time zone
  * they inherit, and names the module it cannot map.  (That it loads
  * libcurl and OpenSSL, the preload's integration test shows in a real

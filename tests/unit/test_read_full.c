@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oa_read_full: reads until the buffer is full or the data ends, however
  * the data arrives (a pipe hands it over in pieces), and says which. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Secret files (hmac_secret_file=, client_secret_file=, pg_oauth2_token's
  * --client-secret-file): what is checked is the file that is read, so a
  * file swapped after the configuration was checked is still refused. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of sha256.c against known digests. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

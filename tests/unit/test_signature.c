@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of signature.c: each algorithm, good and bad signatures. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of token.c. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of token_client.c's reading of token endpoint answers. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The decision trace (trace.c) that pam_oauth2_check prints: a NULL trace
  * records nothing and costs nothing, steps past the capacity are counted,
  * a failed step carries the reason, and the policy records one step a rule

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of userinfo.c's reading of answers. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

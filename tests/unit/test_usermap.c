@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* username_map= files (usermap.c): literal and regex lines, several roles
  * for one identity, case folding, every load error with its line number,
  * unsafe files refused, and identities an issuer could use to cheat. */

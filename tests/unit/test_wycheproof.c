@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Project Wycheproof signature vectors (C2SP/wycheproof testvectors_v1),
  * read in place from $WYCHEPROOF_DIR, else $OA_VECTORS_DIR/wycheproof
  * (../shared/vectors beside the project): one test per file, every

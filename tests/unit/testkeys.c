@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Test keys and tokens signed with them, shared by the unit tests. */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support for the JOSE tests: keys made on the spot and exported as
  * public JWKs, signatures in JWS form made with OpenSSL directly (so the
  * verifier is never checked against itself), hex and base64url, and the
