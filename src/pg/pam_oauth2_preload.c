@@ -38,8 +38,11 @@ _PG_init(void)
 	module = module_path != NULL && module_path[0] != '\0' ? module_path : NULL;
 	oa_result_init(&r);
 	if (oa_preload(module, &r) != OA_OK) {
+		/* Not "logins still work": the same reason (SSLKEYLOGFILE set in
+		 * the environment, say) may refuse every login that needs the
+		 * network; the module logs it again on each such login. */
 		ereport(WARNING, (errmsg("pam_oauth2_preload: %s", r.reason),
-				  errdetail("Logins through pam_oauth2 still work, at their usual cost.")));
+				  errdetail("Nothing was preloaded; each login through pam_oauth2 loads what it needs, or says in syslog why it cannot.")));
 		return;
 	}
 	ereport(LOG, (errmsg("pam_oauth2_preload: libcurl and OpenSSL loaded%s%s",
