@@ -38,7 +38,7 @@ expect "the whole token logs in (userinfo)" "$GRANTED" userinfo alice "$WORK/ali
 expect "JWT check: a token cut at 2,047 bytes is refused" "$DENIED" jwt alice "$WORK/alice_2047"
 check_log "JWT check: the reason says PgBouncer's cut" "$NOTE_2047"
 expect "userinfo: a token cut at 2,047 bytes is refused" "$DENIED" userinfo alice "$WORK/alice_2047"
-check_log "userinfo: the issuer's 401, then PgBouncer's cut" "issuer refused the token (HTTP 401); the token is $NOTE_2047"
+check_log "userinfo: the issuer's 401, then PgBouncer's cut" "(HTTP 401 invalid_token); the token is $NOTE_2047"
 expect "introspection: a token cut at 2,047 bytes is refused" "$DENIED" opaque alice "$WORK/alice_2047"
 check_log "introspection: not active, then PgBouncer's cut" "token is not active; the token is $NOTE_2047"
 expect "an opaque 2,047-byte token in JWT-only mode is refused" "$DENIED" jwt_only alice "$WORK/opaque_2047"

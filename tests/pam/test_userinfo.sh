@@ -52,10 +52,10 @@ check_log "the reason names the claim and both users" \
 expect "seed configuration also refuses bob's token for alice" \
 	'pam_authenticate: PAM_PERM_DENIED' seed alice "$WORK/bob"
 expect "an expired token is refused" "$DENIED" strict alice "$WORK/alice_expired"
-check_log "the reason says the issuer refused it" "reason: issuer refused the token (HTTP 401)"
+check_log "the reason says the issuer refused it" "reason: the issuer refused the token as invalid: expired, revoked or not issued by it (HTTP 401 invalid_token)"
 printf 'garbage.not.atoken' >"$WORK/garbage"
 expect "a garbage token is refused" "$DENIED" strict alice "$WORK/garbage"
-check_log "the reason says the issuer refused it" "issuer refused the token (HTTP 401)"
+check_log "the reason says the issuer refused it" "the issuer refused the token as invalid: expired, revoked or not issued by it (HTTP 401 invalid_token)"
 expect "required claim grp=tester missing: refused" "$DENIED" grp alice "$WORK/alice"
 check_log "the reason names the missing claim" "reason: required claim grp=tester: the claim is missing"
 expect "required claim grp=tester with another value: refused" "$DENIED" grp alice "$WORK/alice_other_grp"

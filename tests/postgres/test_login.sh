@@ -71,7 +71,7 @@ expect_login "row-level security: bob sees only his row" bob "$WORK/bob" \
 expect_refused "bob's token does not log in as alice" alice "$WORK/bob"
 check_log "the reason names both users" 'claim "preferred_username" is "bob", not the PAM user "alice"'
 expect_refused "an expired token is refused" alice "$WORK/alice_expired"
-check_log "the reason says the issuer refused it" "issuer refused the token (HTTP 401)"
+check_log "the reason says the issuer refused it" "the issuer refused the token as invalid: expired, revoked or not issued by it (HTTP 401 invalid_token)"
 expect_refused "a garbage token is refused" alice "$WORK/garbage"
 expect_refused "an empty password is refused" alice "$WORK/empty"
 expect_refused "a token over max_token_size is refused" alice "$WORK/oversize"
