@@ -127,9 +127,12 @@ preload_lib=/usr/lib/postgresql/15/lib/pam_oauth2_preload.so
 check "the preload library is $preload_lib, from its own package" \
 	test "$(dpkg -S "$preload_lib" 2>/dev/null)" = "postgresql-15-pam-oauth2-preload: $preload_lib"
 
-# Every page in man/ (the tools' too), compressed by dh_compress.
+# Every page in man/ (the tools' too), compressed by dh_compress; not
+# pg_oauth2_validator.8, whose validator needs PostgreSQL 18 and so is in
+# no Debian 12 package (docs/postgresql18.md says how to build it).
 for page in man/*.[1-8]; do
 	name=${page##*/}
+	[ "$name" = pg_oauth2_validator.8 ] && continue
 	check "dpkg -L: manual page $name installed" \
 		grep -qxF "/usr/share/man/man${name##*.}/$name.gz" <<<"$listed"
 done
