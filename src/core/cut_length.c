@@ -11,16 +11,18 @@ static const struct {
 	size_t len;
 	const char *where; /* completes "..., where ___" */
 } cut_lengths[] = {
-	/* PgBouncer 1.18 copies a PAM password into char[MAX_PASSWORD],
-	 * MAX_PASSWORD 2048 (include/bouncer.h). */
+	/* PgBouncer 1.17 to 1.25 copy a PAM password into
+	 * char[MAX_PASSWORD], MAX_PASSWORD 2048 (include/bouncer.h; 1.17's
+	 * changelog: "Increase maximum password length again"). */
 	{ 2047, "PgBouncer cuts passwords" },
 	/* A password typed or pasted at an interactive prompt (psql's) goes
 	 * through the Linux terminal's canonical line buffer,
 	 * N_TTY_BUF_SIZE 4096. */
 	{ 4095, "an interactive psql prompt cuts passwords" },
-	/* PgBouncer 1.16 and 1.17: MAX_PASSWORD 996, the PostgreSQL 13
-	 * server's own bound on a password message. */
-	{ 995, "PgBouncer 1.16 and 1.17 cut passwords" },
+	/* PgBouncer 1.16 only: MAX_PASSWORD 996 (pgbouncer#626), the
+	 * PostgreSQL 13 server's own bound on a password message; 1.17
+	 * raised it to 2048. */
+	{ 995, "PgBouncer 1.16 cuts passwords" },
 	/* 1,024- and 512-byte password buffers elsewhere: Amazon's Redshift
 	 * ODBC driver, for one, cuts a connection string's password at 1,023;
 	 * no client cutting at 511 has been named. */
