@@ -96,9 +96,9 @@ section "jwt"
 check "header typ is JWT" test "$(jwt_part "$WORK/alice" 0 | jq -r .typ)" = JWT
 check "payload typ is Bearer" test "$(jwt_part "$WORK/alice" 1 | jq -r .typ)" = Bearer
 check "the audience mapper puts postgres in aud" \
-	jq -e '.aud | index("postgres")' <(jwt_part "$WORK/alice" 1)
+	jq -e '.aud | index("postgres")' >/dev/null <(jwt_part "$WORK/alice" 1)
 check "Keycloak's JWKS publishes a use=enc key next to the signing key" \
-	jq -e '[.keys[].use] | index("enc") and index("sig")' <(kc_curl -s "$KC_OIDC/certs")
+	jq -e '[.keys[].use] | index("enc") and index("sig")' >/dev/null <(kc_curl -s "$KC_OIDC/certs")
 use_lines $JWT
 login_ok "issuer=: alice's JWT logs her in" alice "$WORK/alice"
 check_log "logged as a JWT login with Keycloak's issuer" "method=jwt issuer=$KC_ISSUER"
@@ -217,7 +217,7 @@ kc_curl -s -o /dev/null -w '%{http_code}' "$KC_OIDC/logout" -d client_id=psql \
 	-d refresh_token="$(jq -r .refresh_token "$WORK/alice_rev.json")" >"$WORK/logout.code"
 check "Keycloak logs the session out (HTTP 204)" test "$(cat "$WORK/logout.code")" = 204
 check "introspection now says the token is inactive" \
-	jq -e '.active == false' <(kc_curl -s "$KC_OIDC/token/introspect" \
+	jq -e '.active == false' >/dev/null <(kc_curl -s "$KC_OIDC/token/introspect" \
 		-u postgres:postgres-secret-for-tests -d token="$(cat "$WORK/alice_rev")")
 login_ok "revocation: within cache_ttl the remembered verdict still logs in" alice "$WORK/alice_rev"
 # Times are whole seconds and an entry is good through its last second:
@@ -275,7 +275,7 @@ check "rotation: no login failed while keys were added and the old one retired (
 	test "$failures" -eq 0
 kc_admin DELETE "/components/$old_key" -o /dev/null
 check "rotation: the removed key is gone from the JWKS" \
-	jq -e --arg k "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)" '[.keys[].kid] | index($k) == null' \
+	jq -e --arg k "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)" '[.keys[].kid] | index($k) == null' >/dev/null \
 	<(kc_curl -s "$KC_OIDC/certs")
 # Fetched keys stay fresh for at least 300 s (OA_MIN_KEYS_FRESH_SECONDS;
 # Keycloak sends no max-age): a module that fetches the keys after the
@@ -290,7 +290,7 @@ login_ok "rotation: a token signed by the new key logs in" alice "$WORK/alice_ne
 section "lightweight"
 kc_token "$WORK/light" psql-light alice alice-pw
 check "the lightweight token has no preferred_username" \
-	jq -e 'has("preferred_username") | not' <(jwt_part "$WORK/light" 1)
+	jq -e 'has("preferred_username") | not' >/dev/null <(jwt_part "$WORK/light" 1)
 use_lines $JWT
 refused "lightweight, issuer= alone: no preferred_username to compare" alice "$WORK/light"
 use_lines $JWT $INTRO introspect_jwt
