@@ -45,7 +45,11 @@ pass=$(grep -c '^ok .*' "$log" | head -n 1)
 skip=$(grep -c '^ok .* # SKIP' "$log")
 fail=$(grep -c '^not ok' "$log")
 pass=$((pass - skip))
-if grep -q '^Bail out!' "$log" || { [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; }; then
+# A bail-out, an exit status with no failure, or fewer results than the
+# plan (a check whose "ok" line went astray) each count as a failure.
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+if grep -q '^Bail out!' "$log" || { [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; } ||
+	[ "${planned:-0}" -ne $((pass + skip + fail)) ]; then
 	fail=$((fail + 1))
 fi
 echo "# keycloak suite: $(($(date +%s) - start)) s"

@@ -11,7 +11,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/pam.sh"
 . "$here/../lib/pgcluster.sh"
+. "$here/../lib/pgbouncer.sh"
 . "$here/keycloak.sh"
+
+# jq_holds FILTER [ARGS...] FILE: jq -e, its answer kept out of the TAP.
+jq_holds() { jq -e "$@" >/dev/null; }
 
 pg_tests_need_root
 [ -n "${PG_OAUTH2_TOKEN:-}" ] || bail "PG_OAUTH2_TOKEN is not set: run tests/keycloak/run.sh"
@@ -96,9 +100,9 @@ section "jwt"
 check "header typ is JWT" test "$(jwt_part "$WORK/alice" 0 | jq -r .typ)" = JWT
 check "payload typ is Bearer" test "$(jwt_part "$WORK/alice" 1 | jq -r .typ)" = Bearer
 check "the audience mapper puts postgres in aud" \
-	jq -e '.aud | index("postgres")' >/dev/null <(jwt_part "$WORK/alice" 1)
+	jq_holds '.aud | index("postgres")' <(jwt_part "$WORK/alice" 1)
 check "Keycloak's JWKS publishes a use=enc key next to the signing key" \
-	jq -e '[.keys[].use] | index("enc") and index("sig")' >/dev/null <(kc_curl -s "$KC_OIDC/certs")
+	jq_holds '[.keys[].use] | index("enc") and index("sig")' <(kc_curl -s "$KC_OIDC/certs")
 use_lines $JWT
 login_ok "issuer=: alice's JWT logs her in" alice "$WORK/alice"
 check_log "logged as a JWT login with Keycloak's issuer" "method=jwt issuer=$KC_ISSUER"
@@ -217,7 +221,7 @@ kc_curl -s -o /dev/null -w '%{http_code}' "$KC_OIDC/logout" -d client_id=psql \
 	-d refresh_token="$(jq -r .refresh_token "$WORK/alice_rev.json")" >"$WORK/logout.code"
 check "Keycloak logs the session out (HTTP 204)" test "$(cat "$WORK/logout.code")" = 204
 check "introspection now says the token is inactive" \
-	jq -e '.active == false' >/dev/null <(kc_curl -s "$KC_OIDC/token/introspect" \
+	jq_holds '.active == false' <(kc_curl -s "$KC_OIDC/token/introspect" \
 		-u postgres:postgres-secret-for-tests -d token="$(cat "$WORK/alice_rev")")
 login_ok "revocation: within cache_ttl the remembered verdict still logs in" alice "$WORK/alice_rev"
 # Times are whole seconds and an entry is good through its last second:
@@ -275,7 +279,7 @@ check "rotation: no login failed while keys were added and the old one retired (
 	test "$failures" -eq 0
 kc_admin DELETE "/components/$old_key" -o /dev/null
 check "rotation: the removed key is gone from the JWKS" \
-	jq -e --arg k "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)" '[.keys[].kid] | index($k) == null' >/dev/null \
+	jq_holds --arg k "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)" '[.keys[].kid] | index($k) == null' \
 	<(kc_curl -s "$KC_OIDC/certs")
 # Fetched keys stay fresh for at least 300 s (OA_MIN_KEYS_FRESH_SECONDS;
 # Keycloak sends no max-age): a module that fetches the keys after the
@@ -290,7 +294,7 @@ login_ok "rotation: a token signed by the new key logs in" alice "$WORK/alice_ne
 section "lightweight"
 kc_token "$WORK/light" psql-light alice alice-pw
 check "the lightweight token has no preferred_username" \
-	jq -e 'has("preferred_username") | not' >/dev/null <(jwt_part "$WORK/light" 1)
+	jq_holds 'has("preferred_username") | not' <(jwt_part "$WORK/light" 1)
 use_lines $JWT
 refused "lightweight, issuer= alone: no preferred_username to compare" alice "$WORK/light"
 use_lines $JWT $INTRO introspect_jwt
@@ -360,45 +364,20 @@ check "no token on pg_oauth2_token's stderr" \
 
 # --- PgBouncer (auth_type=pam, service pgbouncer) with a lightweight token -----------------
 section "pgbouncer"
-if command -v pgbouncer >/dev/null 2>&1; then
-	[ -e /etc/pam.d/pgbouncer ] && cp -a /etc/pam.d/pgbouncer "$WORK/pgbouncer.pam.saved"
-	on_exit "if [ -e '$WORK/pgbouncer.pam.saved' ]; then cp -a '$WORK/pgbouncer.pam.saved' /etc/pam.d/pgbouncer; else rm -f /etc/pam.d/pgbouncer; fi"
-	printf 'auth    required %s %s\naccount required %s %s\n' "$MODULE" "$JWT $INTRO introspect_jwt" \
-		"$MODULE" "$JWT $INTRO introspect_jwt" >/etc/pam.d/pgbouncer
-	BOUNCER_PORT=$(free_port)
-	install -d -o postgres "$WORK/bouncer"
-	cat >"$WORK/bouncer/pgbouncer.ini" <<-INI
-		[databases]
-		postgres = host=$PG_SOCKET_DIR port=$PGPORT dbname=postgres
-		[pgbouncer]
-		listen_addr = 127.0.0.1
-		listen_port = $BOUNCER_PORT
-		unix_socket_dir =
-		auth_type = pam
-		pool_mode = session
-		logfile = $WORK/bouncer/pgbouncer.log
-		pidfile = $WORK/bouncer/pgbouncer.pid
-	INI
-	chown postgres "$WORK/bouncer/pgbouncer.ini"
-	runuser -u postgres -- pgbouncer -d "$WORK/bouncer/pgbouncer.ini" >/dev/null 2>&1 ||
-		bail "pgbouncer did not start: $(tail -n 5 "$WORK/bouncer/pgbouncer.log")"
-	on_exit "kill \$(cat $WORK/bouncer/pgbouncer.pid)"
-	sleep 0.5
+if [ -x "$PGBOUNCER_BIN" ]; then
+	pgbouncer_pam_service "$(printf 'auth    required %s %s\naccount required %s %s' \
+		"$MODULE" "$JWT $INTRO introspect_jwt" "$MODULE" "$JWT $INTRO introspect_jwt")"
 	# PgBouncer then logs in to the server itself: over the socket, trusted.
 	sed -i "s|^host all all 127.0.0.1/32 pam|local all all trust\n&|" "$PGDATA_DIR/pg_hba.conf"
 	as_postgres "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" reload >/dev/null
-	bouncer_login() {
-		PGPASSWORD=$(cat "$2") psql -w \
-			"host=127.0.0.1 port=$BOUNCER_PORT user=$1 dbname=postgres sslmode=disable connect_timeout=20" \
-			-qAt -c "$WHO" 2>&1
-	}
+	PGBOUNCER_SERVER=$PG_SOCKET_DIR pgbouncer_start
 	check "PgBouncer: the lightweight token ($(wc -c <"$WORK/light") bytes) is under its 2047-byte cut" \
 		test "$(wc -c <"$WORK/light")" -lt 2047
 	log_mark
-	got=$(bouncer_login alice "$WORK/light")
+	got=$(pgbouncer_login alice "$WORK/light" "$WHO")
 	check "PgBouncer: a lightweight token plus introspection logs alice in" test "$got" = "logged in as alice"
-	[ "$got" = "logged in as alice" ] || diag "got: $got; $(tail -n 3 "$WORK/bouncer/pgbouncer.log")"
-	got=$(bouncer_login alice "$WORK/size200")
+	[ "$got" = "logged in as alice" ] || diag "got: $got; $(tail -n 3 "$PGBOUNCER_DIR/pgbouncer.log")"
+	got=$(pgbouncer_login alice "$WORK/size200" "$WHO")
 	case "$got" in
 	*"logged in as"*) not_ok "PgBouncer: a token over 2047 bytes is cut and refused" ;;
 	*) ok "PgBouncer: a token over 2047 bytes is cut and refused" ;;

@@ -43,8 +43,10 @@ pgbouncer_pam_service() {
 # pgbouncer_start [INI_LINES]: PgBouncer as user postgres on a free port of
 # 127.0.0.1 (PGBOUNCER_PORT), auth_type=pam, every database forwarded to
 # the cluster on PGPORT (whose pg_hba.conf must let PgBouncer's server
-# logins in: PgBouncer checked the token already).  INI_LINES are added to
-# the [pgbouncer] section (e.g. "client_login_timeout = 30").
+# logins in: PgBouncer checked the token already), over TCP to 127.0.0.1
+# unless PGBOUNCER_SERVER names another host (a socket directory, say).
+# INI_LINES are added to the [pgbouncer] section (e.g.
+# "client_login_timeout = 30").
 pgbouncer_start() {
 	local dir="$WORK/pgbouncer" i
 	[ -x "$PGBOUNCER_BIN" ] || bail "pgbouncer not found (apt-get install pgbouncer)"
@@ -54,7 +56,7 @@ pgbouncer_start() {
 	mkdir -p "$dir"
 	cat >"$dir/pgbouncer.ini" <<-INI
 		[databases]
-		* = host=127.0.0.1 port=$PGPORT
+		* = host=${PGBOUNCER_SERVER:-127.0.0.1} port=$PGPORT
 
 		[pgbouncer]
 		listen_addr = 127.0.0.1
