@@ -41,10 +41,12 @@ struct oa_http_response {
 	char *content_type; /* owned, NULL when the server sent none */
 	char *body;         /* owned, NUL-terminated, may hold NULs */
 	size_t body_len;
+	/* clang-format off */
 	long max_age;       /* Cache-Control max-age in seconds; -1 if none,
 			       0 for no-cache / no-store */
 	char bearer_error[24]; /* WWW-Authenticate's RFC 6750 error code, e.g.
 				  "insufficient_scope"; "" if none */
+	/* clang-format on */
 };
 
 /* Any HTTP answer is OA_OK (the caller judges the status); failures to get

@@ -71,6 +71,7 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	/* RFC 7662 section 2.2: "active" is a boolean; a string "true" or a
 	 * missing member is not a yes. */
 	active = json_object_get(*claims, "active");
+	/* clang-format off */
 	if (!json_is_true(active))
 		oa_fail(r, OA_REJECTED, active == NULL ? "introspection answer has no \"active\"" :
 			json_is_false(active) ?
@@ -82,6 +83,7 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK &&
 		 oa_claims_check_audience(ctx->cfg, *claims, false, WHAT, r) == OA_OK)
 		oa_claims_check_access_token(*claims, WHAT, r);
+	/* clang-format on */
 	if (r->status != OA_OK) {
 		json_decref(*claims);
 		*claims = NULL;

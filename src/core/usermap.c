@@ -245,7 +245,9 @@ repetition(const char **p, struct repetition *rep)
 	if (*q != '}')
 		return false;
 	*p = q + 1;
+	/* clang-format off */
 	rep->copies = m > n ? m : n > 0 ? n : 1;
+	/* clang-format on */
 	rep->min = m;
 	return true;
 }

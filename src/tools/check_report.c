@@ -130,11 +130,13 @@ check_report_json(FILE *out, const struct check_report *rep)
 	json_t *doc, *steps = json_array();
 	bool ok;
 
+	/* clang-format off */
 	for (size_t i = 0; steps != NULL && i < t->n; i++)
 		json_array_append_new(steps, json_pack("{s:s, s:s, s:s}",
 			"name", t->steps[i].name,
 			"outcome", oa_step_outcome_name(t->steps[i].outcome),
 			"detail", t->steps[i].detail));
+	/* clang-format on */
 	doc = json_pack("{s:s, s:s, s:s?, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:O?, s:s?}",
 		"verdict", verdict_word(v->result.status),
 		"status", oa_status_name(v->result.status),
