@@ -23,9 +23,9 @@ enum option_kind {
 	OPT_BYTES,   /* a size from min to max */
 	OPT_COUNT,   /* a number from min to max */
 	OPT_PROXY,
-	OPT_PIN,     /* sha256//BASE64 public key hashes, ';'-separated */
-	OPT_LIST,    /* comma-separated printable words */
-	OPT_WORD,    /* one of `words`, stored as its index (an enum) */
+	OPT_PIN,  /* sha256//BASE64 public key hashes, ';'-separated */
+	OPT_LIST, /* comma-separated printable words */
+	OPT_WORD, /* one of `words`, stored as its index (an enum) */
 	OPT_FLAG
 };
 
@@ -213,8 +213,9 @@ word_error(const struct option_spec *opt, const char *value, struct oa_result *r
 static enum oa_status
 check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 {
-	enum oa_file_kind kind = opt->kind == OPT_DIR ? OA_FILE_DIR :
-				 opt->kind == OPT_SECRET ? OA_FILE_SECRET : OA_FILE_PLAIN;
+	enum oa_file_kind kind = opt->kind == OPT_DIR    ? OA_FILE_DIR :
+				 opt->kind == OPT_SECRET ? OA_FILE_SECRET :
+							   OA_FILE_PLAIN;
 
 	return oa_file_trust_path(opt->name, path, kind, r);
 }
@@ -262,7 +263,8 @@ check_value(const struct oa_config *cfg, const struct option_spec *opt,
 		if (!is_pin_list(value))
 			return oa_fail(r, OA_CONFIG,
 				       "%s: expected sha256//BASE64 (the SHA-256 of the issuer's public key), "
-				       "several separated by ;", opt->name);
+				       "several separated by ;",
+				       opt->name);
 		return OA_OK;
 	case OPT_SECONDS:
 		if (!parse_decimal(value, opt->max, &n) || n < opt->min)
@@ -666,7 +668,8 @@ show_option(const struct oa_config *cfg, const struct option_spec *opt,
 		/* "?" only if a default is not one of the words (test_config). */
 		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
 			 w < 0 || (size_t)w >= opt->n_words ? "?" :
-			 opt->words[w] != NULL ? opt->words[w] : "none");
+			 opt->words[w] != NULL              ? opt->words[w] :
+							      "none");
 		return;
 	}
 	default:

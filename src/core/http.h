@@ -23,12 +23,12 @@ struct oa_http_request {
 	/* application/x-www-form-urlencoded body; NULL for a GET */
 	const char *form;
 	size_t form_len;
-	long timeout_ms;         /* what is left of the login's time budget */
+	long timeout_ms; /* what is left of the login's time budget */
 	long connect_timeout_ms;
-	long timeout_seconds;    /* as configured, for messages */
-	const char *cafile; /* NULL: the system's CA store */
+	long timeout_seconds; /* as configured, for messages */
+	const char *cafile;   /* NULL: the system's CA store */
 	const char *capath;
-	const char *proxy;  /* NULL: no proxy at all */
+	const char *proxy;         /* NULL: no proxy at all */
 	const char *pinned_pubkey; /* NULL: no pinning */
 	size_t max_body_bytes;
 	/* Asked while the request runs (config.h); NULL: never abort. */

@@ -62,7 +62,8 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	if (resp->status == 401 || resp->status == 403)
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "introspection endpoint refused this module's client credentials "
-			       "(HTTP %ld): check client_id= and client_secret_file=", resp->status);
+			       "(HTTP %ld): check client_id= and client_secret_file=",
+			       resp->status);
 	if (resp->status != 200)
 		return oa_fail(r, OA_UNAVAILABLE, "introspection endpoint answered HTTP %ld",
 			       resp->status);
@@ -112,7 +113,8 @@ bound_by_own_exp(const struct oa_ctx *ctx, const struct oa_token *token, json_t 
 		*claims = NULL;
 		return oa_fail(r, OA_REJECTED,
 			       "token expired %lld s ago by its own exp, although the "
-			       "introspection answer says active", ctx->now - own);
+			       "introspection answer says active",
+			       ctx->now - own);
 	}
 	if (*exp < 0 || own < *exp)
 		*exp = own;

@@ -35,8 +35,8 @@ static const char *const read_members[] = {
 /* clang-format on */
 
 struct ec_curve {
-	const char *crv;    /* JWK name, RFC 7518 6.2.1.1 */
-	const char *group;  /* OpenSSL's name */
+	const char *crv;   /* JWK name, RFC 7518 6.2.1.1 */
+	const char *group; /* OpenSSL's name */
 	int nid;
 	size_t field_bytes; /* x and y are exactly this long (6.2.1.2) */
 };
@@ -64,8 +64,7 @@ string_member(const json_t *jwk, const char *name, bool required,
 
 	*out = NULL;
 	if (v == NULL)
-		return required ? oa_fail(r, OA_REJECTED, "JWK has no \"%s\"", name)
-				: OA_OK;
+		return required ? oa_fail(r, OA_REJECTED, "JWK has no \"%s\"", name) : OA_OK;
 	if (!json_is_string(v))
 		return oa_fail(r, OA_REJECTED, "JWK member \"%s\" is not a string",
 			       name);

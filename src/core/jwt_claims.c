@@ -232,7 +232,8 @@ oa_claims_check_access_token(const json_t *claims, const char *what,
 	if (json_object_get(claims, "cnf") != NULL)
 		return oa_fail(r, OA_REJECTED,
 			       "%s is bound to a key or certificate (cnf), whose proof a password "
-			       "cannot carry", what);
+			       "cannot carry",
+			       what);
 	if (check_kind_member(claims, "token_type", token_types, NULL, what, r) == OA_OK &&
 	    check_kind_member(claims, "token_use", token_uses, NULL, what, r) == OA_OK)
 		check_kind_member(claims, "typ", NULL, other_typs, what, r);

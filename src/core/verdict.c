@@ -206,9 +206,9 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 		oa_verdict_cache_store_refused(ctx, key, method, r->reason);
 	else
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
-			      status == OA_REJECTED ? "the refusal may be transient" :
+			      status == OA_REJECTED    ? "the refusal may be transient" :
 			      status == OA_UNAVAILABLE ? "the issuer gave no usable answer" :
-			      "not a verdict on the token");
+							 "not a verdict on the token");
 	return status == OA_OK;
 }
 

@@ -131,7 +131,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'C': o->show_config = true; break;
 		case 'T':
 			return usage_error("%s: a token on the command line ends up in shell history "
-					   "and ps; use --token-file FILE or standard input", "--token");
+					   "and ps; use --token-file FILE or standard input",
+					   "--token");
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
@@ -147,7 +148,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->show_config && (o->json || o->no_cache || o->user != NULL))
 		return usage_error("%s", "--show-config reads no token: it takes no --user, --json "
-				   "or --no-cache");
+					 "or --no-cache");
 	if (!o->show_config && (o->user == NULL || *o->user == '\0'))
 		return usage_error("%s is required", "--user NAME");
 	/* "--token-file $TOKEN": the value would be echoed as a file name. */
