@@ -25,7 +25,7 @@ for f in "${files[@]}"; do
 	[ -z "$d" ] && continue
 	printf '%s\n' "$d"
 	differ=$((differ + 1))
-	lines=$((lines + $(printf '%s\n' "$d" | grep -c '^[-+][^-+]')))
+	lines=$((lines + $(printf '%s\n' "$d" | tail -n +3 | grep -c '^[-+]')))
 done
 $fix && { echo "check-format: ${#files[@]} files formatted"; exit 0; }
 echo "check-format: $differ of ${#files[@]} files differ from clang-format ($lines lines)"

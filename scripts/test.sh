@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The whole test suite, from a fresh Debian 12 machine, as root:
-#   1. installs what is missing (scripts/install-deps.sh);
+#   1. installs what is missing (scripts/install-deps.sh) and checks that
+#      src/ is as clang-format writes it (scripts/check-format.sh);
 #   2. builds with warnings as errors and runs every test (unit, PAM through
 #      real libpam, PostgreSQL end to end) against the local test issuer;
 #   3. builds again with AddressSanitizer and UndefinedBehaviorSanitizer and
@@ -53,6 +54,20 @@ run_suite() {
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
 }
+
+# The layout (scripts/check-format.sh): every C file under src/ as
+# clang-format writes it with .clang-format; one test, run once.
+mkdir -p build
+if scripts/check-format.sh >build/format.log 2>&1; then
+	format_pass=1 format_fail=0
+else
+	format_pass=0 format_fail=1
+	status=1
+	cat build/format.log
+fi
+echo "format: $format_pass passed, $format_fail failed"
+total_pass=$((total_pass + format_pass))
+total_fail=$((total_fail + format_fail))
 
 run_suite "release" build/release -Dwerror=true --
 run_suite "sanitizers" build/asan -Dwerror=true -Db_sanitize=address,undefined \

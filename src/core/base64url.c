@@ -10,6 +10,7 @@
  * a table read per character rather than a chain of range tests, since a
  * 16 KB token is decoded on every login. */
 #define X 0x80
+/* clang-format off */
 static const unsigned char sextets[256] = {
 	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x00 */
 	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x10 */
@@ -28,6 +29,7 @@ static const unsigned char sextets[256] = {
 	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
 	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
 };
+/* clang-format on */
 #undef X
 
 bool

@@ -172,8 +172,10 @@ remove_if_unchanged(int dirfd, const char *name, const struct stat *seen)
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return;
+	/* clang-format off */
 	if (seen != NULL ? st.st_dev != seen->st_dev || st.st_ino != seen->st_ino
 			 : !S_ISLNK(st.st_mode))
+		/* clang-format on */
 		return;
 	(void)unlinkat(dirfd, name, 0);
 }
@@ -539,7 +541,11 @@ encode_entry(unsigned char *buf, const char *key, size_t key_len,
 }
 
 /* Files of a namespace: entries, and temporary files of its writers. */
-enum file_kind { FILE_OTHER, FILE_ENTRY, FILE_TEMP };
+enum file_kind {
+	FILE_OTHER,
+	FILE_ENTRY,
+	FILE_TEMP
+};
 
 static enum file_kind
 classify(const char *name, const char *ns, size_t ns_len)

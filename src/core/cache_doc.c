@@ -121,7 +121,8 @@ oa_doc_cache_store(struct oa_ctx *ctx, const char *ns, const char *key,
 		   const json_t *doc, long max_age)
 {
 	long fresh = max_age < OA_MIN_KEYS_FRESH_SECONDS ? OA_MIN_KEYS_FRESH_SECONDS :
-		     max_age > OA_MAX_KEYS_FRESH_SECONDS ? OA_MAX_KEYS_FRESH_SECONDS : max_age;
+		     max_age > OA_MAX_KEYS_FRESH_SECONDS ? OA_MAX_KEYS_FRESH_SECONDS :
+							   max_age;
 	struct oa_doc_meta meta;
 
 	meta.fetched_at = ctx->now;

@@ -155,10 +155,12 @@ store(struct oa_ctx *ctx, const char *key, json_t *doc, long long until, const c
 	struct oa_result r;
 
 	if (until <= ctx->now || key == NULL || ctx->cache == NULL) {
+		/* clang-format off */
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "%s",
 			      ctx->cache == NULL ? "no cache" :
 			      until <= ctx->now ? "the token has expired" :
 			      "no key for the entry");
+		/* clang-format on */
 		json_decref(doc);
 		return;
 	}
@@ -192,9 +194,11 @@ oa_verdict_cache_store_valid(struct oa_ctx *ctx, const char *key,
 	}
 	if (exp >= 0 && exp < until)
 		until = exp;
+	/* clang-format off */
 	store(ctx, key, json_pack("{s:b, s:s, s:I, s:O}", "ok", 1,
 				  "method", oa_method_name(method), "exp", (json_int_t)exp,
 				  "claims", claims), until, "accepted");
+	/* clang-format on */
 }
 
 void
@@ -206,8 +210,10 @@ oa_verdict_cache_store_refused(struct oa_ctx *ctx, const char *key,
 			      "negative_cache_ttl=0: refused tokens are not remembered");
 		return;
 	}
+	/* clang-format off */
 	store(ctx, key, json_pack("{s:b, s:s, s:I, s:s}", "ok", 0,
 				  "method", oa_method_name(method), "exp", (json_int_t)-1,
 				  "reason", reason),
 	      ctx->now + ctx->cfg->negative_cache_ttl_seconds, "refused");
+	/* clang-format on */
 }

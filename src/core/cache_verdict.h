@@ -15,13 +15,17 @@
 #include "method.h"
 #include "token.h"
 
-enum oa_remembered { OA_REMEMBERED_NOTHING, OA_REMEMBERED_VALID, OA_REMEMBERED_REFUSED };
+enum oa_remembered {
+	OA_REMEMBERED_NOTHING,
+	OA_REMEMBERED_VALID,
+	OA_REMEMBERED_REFUSED
+};
 
 struct oa_remembered_verdict {
 	enum oa_remembered what;
 	enum oa_method method;
-	json_t *claims;   /* new reference when VALID */
-	long long exp;    /* -1 if unknown */
+	json_t *claims;               /* new reference when VALID */
+	long long exp;                /* -1 if unknown */
 	char reason[OA_REASON_BYTES]; /* why, when REFUSED */
 };
 

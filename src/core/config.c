@@ -23,9 +23,9 @@ enum option_kind {
 	OPT_BYTES,   /* a size from min to max */
 	OPT_COUNT,   /* a number from min to max */
 	OPT_PROXY,
-	OPT_PIN,     /* sha256//BASE64 public key hashes, ';'-separated */
-	OPT_LIST,    /* comma-separated printable words */
-	OPT_WORD,    /* one of `words`, stored as its index (an enum) */
+	OPT_PIN,  /* sha256//BASE64 public key hashes, ';'-separated */
+	OPT_LIST, /* comma-separated printable words */
+	OPT_WORD, /* one of `words`, stored as its index (an enum) */
 	OPT_FLAG
 };
 
@@ -67,11 +67,13 @@ _Static_assert(sizeof(enum oa_token_type) == sizeof(int) &&
 #define TEXT_(x) #x
 /* A bounds.h constant as a default: the docs test reads it there. */
 #define DEF(constant) TEXT(constant)
+/* clang-format off */
 #define URL(name, f, u) { name, OPT_URL, FIELD(f), FIELD(u), 0, 0, NULL, 0, NULL }
 #define NUM(name, kind, f, lo, hi, def) { name, kind, FIELD(f), 0, lo, hi, NULL, 0, def }
 #define WORD(name, f, w, def) \
 	{ name, OPT_WORD, FIELD(f), 0, 0, 0, w, sizeof(w) / sizeof(w[0]), def }
 #define OTHER(name, kind, f, def) { name, kind, FIELD(f), 0, 0, 0, NULL, 0, def }
+/* clang-format on */
 
 /* Name, kind, field, range, default: tests/docs/test_docs.sh reads the
  * names and the defaults here, one entry per line. */
@@ -198,8 +200,10 @@ word_error(const struct option_spec *opt, const char *value, struct oa_result *r
 
 		if (opt->words[i] == NULL)
 			continue;
+		/* clang-format off */
 		snprintf(list + used, sizeof(list) - used, "%s%s",
 			 said == 0 ? "" : said + 1 == n ? " or " : ", ", opt->words[i]);
+		/* clang-format on */
 		said++;
 	}
 	return oa_fail(r, OA_CONFIG, "%s: expected %s, got \"%.64s\"", opt->name, list, value);
@@ -209,8 +213,9 @@ word_error(const struct option_spec *opt, const char *value, struct oa_result *r
 static enum oa_status
 check_path(const struct option_spec *opt, const char *path, struct oa_result *r)
 {
-	enum oa_file_kind kind = opt->kind == OPT_DIR ? OA_FILE_DIR :
-				 opt->kind == OPT_SECRET ? OA_FILE_SECRET : OA_FILE_PLAIN;
+	enum oa_file_kind kind = opt->kind == OPT_DIR    ? OA_FILE_DIR :
+				 opt->kind == OPT_SECRET ? OA_FILE_SECRET :
+							   OA_FILE_PLAIN;
 
 	return oa_file_trust_path(opt->name, path, kind, r);
 }
@@ -258,7 +263,8 @@ check_value(const struct oa_config *cfg, const struct option_spec *opt,
 		if (!is_pin_list(value))
 			return oa_fail(r, OA_CONFIG,
 				       "%s: expected sha256//BASE64 (the SHA-256 of the issuer's public key), "
-				       "several separated by ;", opt->name);
+				       "several separated by ;",
+				       opt->name);
 		return OA_OK;
 	case OPT_SECONDS:
 		if (!parse_decimal(value, opt->max, &n) || n < opt->min)
@@ -320,10 +326,12 @@ set_option(struct oa_config *cfg, const struct option_spec *opt,
 	if (*seen)
 		return oa_fail(r, OA_CONFIG, "option %s given twice", opt->name);
 	*seen = true;
+	/* clang-format off */
 	if ((opt->kind == OPT_FLAG) != (value == NULL))
 		return oa_fail(r, OA_CONFIG, opt->kind == OPT_FLAG ?
 			       "option %s is a flag and takes no value" :
 			       "option %s needs a value (%s=...)", opt->name, opt->name);
+	/* clang-format on */
 	if (check_value(cfg, opt, value, r) != OA_OK)
 		return r->status;
 	store_value(cfg, opt, value);
@@ -660,7 +668,8 @@ show_option(const struct oa_config *cfg, const struct option_spec *opt,
 		/* "?" only if a default is not one of the words (test_config). */
 		snprintf(value, OA_CONFIG_SHOW_BYTES, "%s",
 			 w < 0 || (size_t)w >= opt->n_words ? "?" :
-			 opt->words[w] != NULL ? opt->words[w] : "none");
+			 opt->words[w] != NULL              ? opt->words[w] :
+							      "none");
 		return;
 	}
 	default:

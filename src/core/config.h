@@ -89,7 +89,7 @@ struct oa_config {
 
 	/* on-disk cache for discovery, keys and verdicts */
 	enum oa_cache_mode cache;
-	const char *cache_dir; /* NULL: the default, see oa_cache_default_dir */
+	const char *cache_dir;           /* NULL: the default, see oa_cache_default_dir */
 	long cache_ttl_seconds;          /* accepted tokens; 0: not remembered */
 	long negative_cache_ttl_seconds; /* refused tokens; 0: not remembered */
 	size_t cache_max_entries;

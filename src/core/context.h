@@ -9,15 +9,19 @@
 #include "trace.h"
 
 /* Whether this login asked the issuer for its keys, and what came back. */
-enum oa_jwks_fetch { OA_JWKS_NOT_ASKED, OA_JWKS_FETCHED, OA_JWKS_FETCH_FAILED };
+enum oa_jwks_fetch {
+	OA_JWKS_NOT_ASKED,
+	OA_JWKS_FETCHED,
+	OA_JWKS_FETCH_FAILED
+};
 
 struct oa_ctx {
 	const struct oa_config *cfg;
-	long long now;          /* wall clock, seconds: token and cache times */
-	long long deadline_ms;  /* monotonic: all requests together end by then */
-	struct oa_cache *cache; /* NULL: work without one */
+	long long now;              /* wall clock, seconds: token and cache times */
+	long long deadline_ms;      /* monotonic: all requests together end by then */
+	struct oa_cache *cache;     /* NULL: work without one */
 	char note[OA_REASON_BYTES]; /* a non-fatal event for the debug log */
-	struct oa_trace *trace; /* NULL but in pam_oauth2_check */
+	struct oa_trace *trace;     /* NULL but in pam_oauth2_check */
 	enum oa_jwks_fetch jwks_fetch;
 };
 

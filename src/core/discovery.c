@@ -16,10 +16,12 @@
 
 /* What the module and pg_oauth2_token read of the metadata: only this is
  * kept, the first time as every time after it from the cache. */
+/* clang-format off */
 static const char *const used_members[] = {
 	"issuer", "jwks_uri", "introspection_endpoint", "token_endpoint",
 	"device_authorization_endpoint",
 };
+/* clang-format on */
 
 /* Where to look, in order: issuer + /.well-known/openid-configuration (OIDC);
  * /.well-known/oauth-authorization-server inserted before the issuer's path

@@ -62,7 +62,8 @@ oa_file_trust_stat(const char *option, const char *path, const struct stat *st,
 	} else if (writable_by_others(st->st_mode)) {
 		return oa_fail(r, OA_CONFIG,
 			       "%s: %s has mode %04o: it must not be writable by group or others "
-			       "(chmod go-w %s)", option, path, mode, path);
+			       "(chmod go-w %s)",
+			       option, path, mode, path);
 	}
 	return OA_OK;
 }
@@ -130,8 +131,8 @@ append_entry(char *buf, size_t *used, const char *name, size_t len)
 static enum oa_status
 check_the_way(const char *option, const char *path, struct oa_result *r)
 {
-	char done[PATH_MAX];  /* resolved so far, no links in it; "" is "/" */
-	char todo[PATH_MAX];  /* what is left to look up */
+	char done[PATH_MAX]; /* resolved so far, no links in it; "" is "/" */
+	char todo[PATH_MAX]; /* what is left to look up */
 	char next[PATH_MAX];
 	char target[PATH_MAX];
 	size_t used = 0, links = 0;

@@ -23,12 +23,12 @@ struct oa_http_request {
 	/* application/x-www-form-urlencoded body; NULL for a GET */
 	const char *form;
 	size_t form_len;
-	long timeout_ms;         /* what is left of the login's time budget */
+	long timeout_ms; /* what is left of the login's time budget */
 	long connect_timeout_ms;
-	long timeout_seconds;    /* as configured, for messages */
-	const char *cafile; /* NULL: the system's CA store */
+	long timeout_seconds; /* as configured, for messages */
+	const char *cafile;   /* NULL: the system's CA store */
 	const char *capath;
-	const char *proxy;  /* NULL: no proxy at all */
+	const char *proxy;         /* NULL: no proxy at all */
 	const char *pinned_pubkey; /* NULL: no pinning */
 	size_t max_body_bytes;
 	/* Asked while the request runs (config.h); NULL: never abort. */
@@ -41,10 +41,12 @@ struct oa_http_response {
 	char *content_type; /* owned, NULL when the server sent none */
 	char *body;         /* owned, NUL-terminated, may hold NULs */
 	size_t body_len;
+	/* clang-format off */
 	long max_age;       /* Cache-Control max-age in seconds; -1 if none,
 			       0 for no-cache / no-store */
 	char bearer_error[24]; /* WWW-Authenticate's RFC 6750 error code, e.g.
 				  "insufficient_scope"; "" if none */
+	/* clang-format on */
 };
 
 /* Any HTTP answer is OA_OK (the caller judges the status); failures to get

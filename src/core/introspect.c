@@ -62,7 +62,8 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	if (resp->status == 401 || resp->status == 403)
 		return oa_fail(r, OA_UNAVAILABLE,
 			       "introspection endpoint refused this module's client credentials "
-			       "(HTTP %ld): check client_id= and client_secret_file=", resp->status);
+			       "(HTTP %ld): check client_id= and client_secret_file=",
+			       resp->status);
 	if (resp->status != 200)
 		return oa_fail(r, OA_UNAVAILABLE, "introspection endpoint answered HTTP %ld",
 			       resp->status);
@@ -71,6 +72,7 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 	/* RFC 7662 section 2.2: "active" is a boolean; a string "true" or a
 	 * missing member is not a yes. */
 	active = json_object_get(*claims, "active");
+	/* clang-format off */
 	if (!json_is_true(active))
 		oa_fail(r, OA_REJECTED, active == NULL ? "introspection answer has no \"active\"" :
 			json_is_false(active) ?
@@ -82,6 +84,7 @@ oa_introspect_judge(const struct oa_ctx *ctx, const struct oa_http_response *res
 		 oa_claims_check_issuer(ctx->cfg, *claims, false, WHAT, r) == OA_OK &&
 		 oa_claims_check_audience(ctx->cfg, *claims, false, WHAT, r) == OA_OK)
 		oa_claims_check_access_token(*claims, WHAT, r);
+	/* clang-format on */
 	if (r->status != OA_OK) {
 		json_decref(*claims);
 		*claims = NULL;
@@ -110,7 +113,8 @@ bound_by_own_exp(const struct oa_ctx *ctx, const struct oa_token *token, json_t 
 		*claims = NULL;
 		return oa_fail(r, OA_REJECTED,
 			       "token expired %lld s ago by its own exp, although the "
-			       "introspection answer says active", ctx->now - own);
+			       "introspection answer says active",
+			       ctx->now - own);
 	}
 	if (*exp < 0 || own < *exp)
 		*exp = own;

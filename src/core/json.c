@@ -175,9 +175,11 @@ oa_json_matches_config_value(const json_t *v, const char *text, size_t len)
 		return false;
 	/* json_equal on strings stops at a NUL; compare the whole length.
 	 * An integer and a non-integer number are never equal (3 is not 3.0). */
+	/* clang-format off */
 	match = json_is_string(want) ?
 		oa_json_string_equals(v, json_string_value(want), json_string_length(want)) :
 		json_equal(v, want);
+	/* clang-format on */
 	json_decref(want);
 	return match;
 }

@@ -11,6 +11,7 @@
 
 #include <openssl/types.h>
 
+/* clang-format off */
 enum oa_alg {
 	OA_ALG_RS256, OA_ALG_RS384, OA_ALG_RS512,
 	OA_ALG_PS256, OA_ALG_PS384, OA_ALG_PS512,
@@ -19,6 +20,7 @@ enum oa_alg {
 	OA_ALG_HS256, OA_ALG_HS384, OA_ALG_HS512,
 	OA_ALG_COUNT
 };
+/* clang-format on */
 
 enum oa_alg_family {
 	OA_FAMILY_RSA_PKCS1, /* RS*: RSASSA-PKCS1-v1_5 */

@@ -23,6 +23,7 @@
 /* Private and symmetric key material (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC
  * 8037 2).  An issuer publishing any of these has leaked a key; using the
  * public half as if nothing happened would hide that. */
+/* clang-format off */
 static const char *const private_members[] = {
 	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
 };
@@ -31,10 +32,11 @@ static const char *const private_members[] = {
 static const char *const read_members[] = {
 	"kty", "kid", "use", "key_ops", "alg", "n", "e", "crv", "x", "y",
 };
+/* clang-format on */
 
 struct ec_curve {
-	const char *crv;    /* JWK name, RFC 7518 6.2.1.1 */
-	const char *group;  /* OpenSSL's name */
+	const char *crv;   /* JWK name, RFC 7518 6.2.1.1 */
+	const char *group; /* OpenSSL's name */
 	int nid;
 	size_t field_bytes; /* x and y are exactly this long (6.2.1.2) */
 };
@@ -62,8 +64,7 @@ string_member(const json_t *jwk, const char *name, bool required,
 
 	*out = NULL;
 	if (v == NULL)
-		return required ? oa_fail(r, OA_REJECTED, "JWK has no \"%s\"", name)
-				: OA_OK;
+		return required ? oa_fail(r, OA_REJECTED, "JWK has no \"%s\"", name) : OA_OK;
 	if (!json_is_string(v))
 		return oa_fail(r, OA_REJECTED, "JWK member \"%s\" is not a string",
 			       name);
@@ -177,9 +178,11 @@ import_rsa(const json_t *jwk, struct oa_jwk *out, struct oa_result *r)
 		goto done;
 	}
 	if (oa_rsa_modulus_is_roca(bn_n)) {
+		/* clang-format off */
 		s = oa_fail(r, OA_REJECTED, "RSA modulus has the ROCA fingerprint "
 			    "(CVE-2017-15361, Infineon RSALib): its private key can be "
 			    "computed from it");
+		/* clang-format on */
 		goto done;
 	}
 	s = public_key_from_params("RSA", bld, "OpenSSL refused the RSA key",
@@ -496,10 +499,12 @@ key_type_fits(const struct oa_jwk *key, enum oa_alg alg)
 static const char *
 key_type_name(const struct oa_jwk *key)
 {
+	/* clang-format off */
 	static const char *const kty_names[] = {
 		[OA_KTY_RSA] = "RSA", [OA_KTY_EC] = "EC",
 		[OA_KTY_OKP] = "OKP", [OA_KTY_OCT] = "oct",
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(ec_curves) / sizeof(ec_curves[0]); i++)
 		if (key->kty == OA_KTY_EC && key->curve_nid == ec_curves[i].nid)

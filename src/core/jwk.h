@@ -16,7 +16,12 @@
 #include "jwa.h"
 #include "result.h"
 
-enum oa_kty { OA_KTY_RSA, OA_KTY_EC, OA_KTY_OKP, OA_KTY_OCT };
+enum oa_kty {
+	OA_KTY_RSA,
+	OA_KTY_EC,
+	OA_KTY_OKP,
+	OA_KTY_OCT
+};
 
 struct oa_jwk {
 	enum oa_kty kty;
@@ -27,8 +32,8 @@ struct oa_jwk {
 	/* EC: NID_X9_62_prime256v1, NID_secp384r1 or NID_secp521r1;
 	 * OKP: NID_ED25519; else 0. */
 	int curve_nid;
-	int rsa_bits;          /* RSA modulus bits, else 0 */
-	bool has_alg;          /* the JWK carries its own "alg" */
+	int rsa_bits; /* RSA modulus bits, else 0 */
+	bool has_alg; /* the JWK carries its own "alg" */
 	enum oa_alg alg;
 	/* "use" absent or "sig", and "key_ops" absent or holding "verify" */
 	bool for_signatures;

@@ -82,7 +82,8 @@ member_algs(const json_t *member)
 	else if (oa_json_string_equals(kty, "EC", 2))
 		algs = oa_json_string_equals(crv, "P-256", 5) ? 1u << OA_ALG_ES256 :
 		       oa_json_string_equals(crv, "P-384", 5) ? 1u << OA_ALG_ES384 :
-		       oa_json_string_equals(crv, "P-521", 5) ? 1u << OA_ALG_ES512 : 0;
+		       oa_json_string_equals(crv, "P-521", 5) ? 1u << OA_ALG_ES512 :
+								0;
 	else if (oa_json_string_equals(kty, "OKP", 3))
 		algs = oa_json_string_equals(crv, "Ed25519", 7) ? 1u << OA_ALG_EDDSA : 0;
 	if (alg == NULL)

@@ -18,7 +18,7 @@ struct oa_jws {
 	enum oa_alg alg;
 	const char *kid; /* borrowed from header; NULL when absent */
 	size_t kid_len;
-	const char *typ; /* borrowed from header; NULL when absent */
+	const char *typ;           /* borrowed from header; NULL when absent */
 	const char *signing_input; /* borrowed from the token: header.payload */
 	size_t signing_input_len;
 	unsigned char *signature; /* owned */

@@ -99,7 +99,8 @@ oa_jwt_validate(struct oa_ctx *ctx, const struct oa_token *token,
 		oa_trace_outcome(ctx->trace, "jwt claims", s, r, "iss, exp, nbf, iat%s hold; %s",
 				 ctx->cfg->token_type != OA_TOKEN_TYPE_ANY ? ", typ" : "",
 				 ctx->cfg->allow_any_audience ?
-					 "aud not checked (allow_any_audience)" : "aud names this service");
+					 "aud not checked (allow_any_audience)" :
+					 "aud names this service");
 	}
 	if (s == OA_OK)
 		*claims = json_incref(jws.payload);

@@ -99,9 +99,11 @@ oa_claims_check_audience(const struct oa_config *cfg, const json_t *claims,
 	/* Nothing to compare with: fine for an answer that need not carry aud
 	 * (introspection), never for a token that must (config.c refuses such
 	 * a line; this keeps the check closed whoever builds the config). */
+	/* clang-format off */
 	if (cfg->n_audiences == 0)
 		return required ? oa_fail(r, OA_CONFIG, "%s: no audience= to check aud against", what)
 				: OA_OK;
+	/* clang-format on */
 	if (aud == NULL && !required)
 		return OA_OK;
 	if (aud == NULL)
@@ -148,9 +150,11 @@ oa_claims_check_issuer(const struct oa_config *cfg, const json_t *claims,
 	const json_t *iss = json_object_get(claims, "iss");
 	char shown[OA_SHOWN_BYTES];
 
+	/* clang-format off */
 	if (cfg->issuer == NULL)
 		return required ? oa_fail(r, OA_CONFIG, "%s: no issuer= to check iss against", what)
 				: OA_OK;
+	/* clang-format on */
 	if (iss == NULL && !required)
 		return OA_OK;
 	if (!json_is_string(iss))
@@ -190,9 +194,11 @@ check_kind_member(const json_t *claims, const char *name,
 		return OA_OK;
 	/* Only a list of what is allowed makes any other value, a non-string
 	 * too, a refusal. */
+	/* clang-format off */
 	if (!json_is_string(v))
 		return allowed == NULL ? OA_OK :
 		       oa_fail(r, OA_REJECTED, "%s %s is not a string", what, name);
+	/* clang-format on */
 	if (allowed != NULL ? string_is_one_of(v, allowed) : !string_is_one_of(v, refused))
 		return OA_OK;
 	oa_text_escape(json_string_value(v), json_string_length(v), shown, sizeof(shown));
@@ -207,6 +213,7 @@ oa_claims_check_access_token(const json_t *claims, const char *what,
 	/* RFC 7662 2.2 token_type: an access token's type (RFC 6749 7.1).
 	 * Bearer is the only kind a password can carry: a DPoP or MAC token
 	 * is bound to a key whose proof a login cannot check. */
+	/* clang-format off */
 	static const char *const token_types[] = {
 		"Bearer", "access_token", "urn:ietf:params:oauth:token-type:access_token", NULL,
 	};
@@ -217,6 +224,7 @@ oa_claims_check_access_token(const json_t *claims, const char *what,
 	static const char *const other_typs[] = {
 		"Refresh", "Offline", "ID", "Logout", "DPoP", NULL,
 	};
+	/* clang-format on */
 
 	/* RFC 7800 cnf: the token is bound to a key (DPoP, RFC 9449) or a
 	 * client certificate (RFC 8705) and is worth nothing without the
@@ -224,7 +232,8 @@ oa_claims_check_access_token(const json_t *claims, const char *what,
 	if (json_object_get(claims, "cnf") != NULL)
 		return oa_fail(r, OA_REJECTED,
 			       "%s is bound to a key or certificate (cnf), whose proof a password "
-			       "cannot carry", what);
+			       "cannot carry",
+			       what);
 	if (check_kind_member(claims, "token_type", token_types, NULL, what, r) == OA_OK &&
 	    check_kind_member(claims, "token_use", token_uses, NULL, what, r) == OA_OK)
 		check_kind_member(claims, "typ", NULL, other_typs, what, r);

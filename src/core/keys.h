@@ -17,9 +17,9 @@ enum oa_status oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 				 struct oa_jwks *out, struct oa_result *r);
 
 enum oa_refetch {
-	OA_REFETCHED,      /* `out` holds the issuer's keys as of now */
-	OA_REFETCH_LATER,  /* not now (paced, or the issuer is not answering) */
-	OA_REFETCH_NEVER,  /* jwks_file=, or this login already fetched them */
+	OA_REFETCHED,     /* `out` holds the issuer's keys as of now */
+	OA_REFETCH_LATER, /* not now (paced, or the issuer is not answering) */
+	OA_REFETCH_NEVER, /* jwks_file=, or this login already fetched them */
 };
 
 /* For a token without a kid that none of the keys verified: the issuer's

@@ -8,10 +8,10 @@
 #include <stdbool.h>
 
 enum oa_method {
-	OA_METHOD_NONE,          /* no check ran (yet) */
-	OA_METHOD_JWT,           /* the token's signature and claims, locally */
-	OA_METHOD_INTROSPECTION, /* RFC 7662 at the issuer */
-	OA_METHOD_USERINFO,      /* the issuer's userinfo endpoint */
+	OA_METHOD_NONE,             /* no check ran (yet) */
+	OA_METHOD_JWT,              /* the token's signature and claims, locally */
+	OA_METHOD_INTROSPECTION,    /* RFC 7662 at the issuer */
+	OA_METHOD_USERINFO,         /* the issuer's userinfo endpoint */
 	OA_METHOD_JWT_INTROSPECTION /* locally, then still active per RFC 7662
 				       (introspect_jwt) */
 };

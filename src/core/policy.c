@@ -530,7 +530,8 @@ oa_policy_check_traced(const struct oa_policy *p, const json_t *claims,
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct oa_rule *rule = &p->rules[i];
 		enum oa_status s = rule->kind == OA_RULE_SCOPE ?
-			check_scope(rule, claims, r) : check_claim(rule, claims, r);
+					   check_scope(rule, claims, r) :
+					   check_claim(rule, claims, r);
 		char shown[SHOWN_BYTES], name[SHOWN_BYTES + 24];
 
 		if (trace != NULL) {

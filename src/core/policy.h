@@ -44,10 +44,10 @@ enum oa_rule_kind {
 /* Pointers into the option value from argv, which outlives the policy. */
 struct oa_rule {
 	enum oa_rule_kind kind;
-	const char *value;      /* the whole option value, for reasons */
-	const char *path;       /* escaped form, as written; NULL for scope */
+	const char *value; /* the whole option value, for reasons */
+	const char *path;  /* escaped form, as written; NULL for scope */
 	size_t path_len;
-	const char *list;       /* one value, or comma-separated values */
+	const char *list; /* one value, or comma-separated values */
 	size_t list_len;
 };
 

@@ -17,6 +17,7 @@
 /* The odd primes up to 701: the factors of RSALib's M for keys of 1984 to
  * 3936 bits (2, always a factor, tells nothing: N is odd).  Larger keys'
  * M has these and more; smaller keys' M only the first 38. */
+/* clang-format off */
 static const unsigned short small_primes[] = {
 	3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53,
 	59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127,
@@ -28,6 +29,7 @@ static const unsigned short small_primes[] = {
 	587, 593, 599, 601, 607, 613, 617, 619, 631, 641, 643, 647, 653, 659, 661,
 	673, 677, 683, 691, 701,
 };
+/* clang-format on */
 
 #define PRIMES_ALL (sizeof(small_primes) / sizeof(small_primes[0]))
 #define PRIMES_OF_SMALL_KEYS 38 /* up to 167: in every RSALib key's M */

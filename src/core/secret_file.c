@@ -70,7 +70,9 @@ oa_secret_mode_ok(mode_t mode, bool group_may_read)
 const char *
 oa_secret_mode_rule(bool group_may_read)
 {
+	/* clang-format off */
 	return group_may_read ?
 		"it must not be readable by others nor writable by its group (chmod 640 or 600)" :
 		"it must not be readable by group or others (chmod 600)";
+	/* clang-format on */
 }

@@ -38,7 +38,8 @@ verify_hmac(enum oa_alg alg, const struct oa_jwk *key,
 	if (key->secret_len > INT_MAX)
 		return oa_fail(r, OA_INTERNAL, "HMAC secret is too long");
 	if (HMAC(oa_alg_md(alg), key->secret, (int)key->secret_len, input,
-		 input_len, tag, &tag_len) == NULL || tag_len != sig_len)
+		 input_len, tag, &tag_len) == NULL ||
+	    tag_len != sig_len)
 		return oa_fail(r, OA_INTERNAL, "OpenSSL could not compute %s",
 			       oa_alg_name(alg));
 	/* Constant time, so response timing does not reveal how many leading

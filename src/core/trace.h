@@ -34,8 +34,8 @@ struct oa_trace_step {
 struct oa_trace {
 	struct oa_trace_step steps[OA_MAX_TRACE_STEPS];
 	size_t n;
-	size_t dropped;  /* steps past OA_MAX_TRACE_STEPS */
-	json_t *claims;  /* owned: the verified claims the rules were run on */
+	size_t dropped; /* steps past OA_MAX_TRACE_STEPS */
+	json_t *claims; /* owned: the verified claims the rules were run on */
 };
 
 void oa_trace_init(struct oa_trace *t);

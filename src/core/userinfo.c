@@ -18,7 +18,8 @@ oa_userinfo_judge(const struct oa_http_response *resp, json_t **claims,
 	    strcmp(resp->bearer_error, "insufficient_scope") == 0)
 		return oa_fail(r, OA_REJECTED,
 			       "the issuer refused userinfo: the token lacks the openid scope "
-			       "(HTTP %ld insufficient_scope): ask for scope=openid", resp->status);
+			       "(HTTP %ld insufficient_scope): ask for scope=openid",
+			       resp->status);
 	if (resp->status == 401 && strcmp(resp->bearer_error, "invalid_token") == 0)
 		return oa_fail(r, OA_REJECTED,
 			       "the issuer refused the token as invalid: expired, revoked or "

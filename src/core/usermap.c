@@ -31,8 +31,8 @@ struct entry {
 	bool is_regex;
 	const char *identity; /* a literal, NUL-terminated in map->text */
 	size_t identity_len;
-	regex_t re;           /* compiled when is_regex */
-	const char *user;     /* PAM_USER, "\1" still in it */
+	regex_t re;       /* compiled when is_regex */
+	const char *user; /* PAM_USER, "\1" still in it */
 	size_t user_len;
 };
 
@@ -40,7 +40,7 @@ struct oa_usermap {
 	bool casefold;
 	char path[OA_SHOWN_BYTES]; /* escaped, for reasons */
 	locale_t c_locale;
-	char *text;             /* the file, fields cut out with NULs */
+	char *text; /* the file, fields cut out with NULs */
 	struct entry *entries;
 	size_t n_entries;
 	size_t regex_cost; /* of the regexes so far, see bounds.h */
@@ -245,7 +245,9 @@ repetition(const char **p, struct repetition *rep)
 	if (*q != '}')
 		return false;
 	*p = q + 1;
+	/* clang-format off */
 	rep->copies = m > n ? m : n > 0 ? n : 1;
+	/* clang-format on */
 	rep->min = m;
 	return true;
 }
@@ -378,11 +380,13 @@ compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 	case REGEX_STACKED:
 		return oa_fail(r, OA_CONFIG,
 			       "%s: two repetitions in a row in the regex (such as \"a**\" or "
-			       "\".*?\"): undefined in POSIX regexes", where);
+			       "\".*?\"): undefined in POSIX regexes",
+			       where);
 	case REGEX_EMPTY_REPEATED:
 		return oa_fail(r, OA_CONFIG,
 			       "%s: \"+\" or a count {m,n} on a part of the regex that can match "
-			       "nothing (such as \"(a*)+\"): write \"*\" instead", where);
+			       "nothing (such as \"(a*)+\"): write \"*\" instead",
+			       where);
 	case REGEX_TOO_COSTLY:
 	case REGEX_OK:
 		break;
@@ -390,7 +394,8 @@ compile_identity(const char *where, struct oa_usermap *m, struct entry *e,
 	if (cost > OA_MAX_USERMAP_REGEX_COST - m->regex_cost)
 		return oa_fail(r, OA_CONFIG,
 			       "%s: regex too complex: its repetitions would take the map's "
-			       "regexes over %d units of regcomp work", where,
+			       "regexes over %d units of regcomp work",
+			       where,
 			       OA_MAX_USERMAP_REGEX_COST);
 	old = uselocale(m->c_locale);
 	rc = regcomp(&e->re, pattern, REG_EXTENDED | (m->casefold ? REG_ICASE : 0));

@@ -174,12 +174,14 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 	case OA_METHOD_JWT:
 	case OA_METHOD_JWT_INTROSPECTION:
 		status = oa_jwt_validate(ctx, token, claims, &v->exp, r);
+		/* clang-format off */
 		if (status == OA_OK && method == OA_METHOD_JWT_INTROSPECTION)
 			status = introspect_jwt_too(ctx, token, claims, &v->exp, r);
 		else if (status == OA_OK && ctx->cfg->introspection_url != NULL)
 			oa_ctx_note(ctx, "introspection= was not asked: a JWT is checked locally "
 				    "unless introspect_jwt is set, so a token revoked at the issuer "
 				    "passes until its exp");
+		/* clang-format on */
 		break;
 	case OA_METHOD_INTROSPECTION:
 		status = oa_introspect(ctx, token, claims, &v->exp, r);
@@ -204,9 +206,9 @@ check_token(struct oa_ctx *ctx, const struct oa_token *token, json_t **claims,
 		oa_verdict_cache_store_refused(ctx, key, method, r->reason);
 	else
 		oa_trace_step(ctx->trace, "cache store", OA_STEP_SKIP, "not remembered: %s",
-			      status == OA_REJECTED ? "the refusal may be transient" :
+			      status == OA_REJECTED    ? "the refusal may be transient" :
 			      status == OA_UNAVAILABLE ? "the issuer gave no usable answer" :
-			      "not a verdict on the token");
+							 "not a verdict on the token");
 	return status == OA_OK;
 }
 

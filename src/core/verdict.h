@@ -17,9 +17,9 @@ struct oa_verdict {
 	enum oa_method method;   /* OA_METHOD_NONE before a check ran */
 	char issuer[128];        /* who was asked or trusted, for the log */
 	char fingerprint[OA_FINGERPRINT_HEX + 1];
-	long long exp;           /* the token's expiry if known, else -1 */
-	long http_status;        /* of the userinfo answer, 0 if none */
-	bool from_cache;         /* a remembered verdict answered */
+	long long exp;              /* the token's expiry if known, else -1 */
+	long http_status;           /* of the userinfo answer, 0 if none */
+	bool from_cache;            /* a remembered verdict answered */
 	char note[OA_REASON_BYTES]; /* non-fatal event for the debug log */
 	/* The username claim of a token the issuer vouched for, when it is a
 	 * string without NUL: who the token is, even when the login is

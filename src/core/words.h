@@ -40,8 +40,8 @@ struct oa_words {
 	char *text;
 	const char **argv;
 	int argc;
-	int cap;       /* argv's room, for oa_words_append */
-	unsigned line; /* where it starts in its file; 0 for a setting */
+	int cap;                         /* argv's room, for oa_words_append */
+	unsigned line;                   /* where it starts in its file; 0 for a setting */
 	char *extra[OA_WORDS_MAX_EXTRA]; /* owned copies oa_words_append made */
 	int n_extra;
 };

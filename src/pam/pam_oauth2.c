@@ -23,8 +23,8 @@
 #define LOGIN_DATA "pam_oauth2.login"
 
 struct login_record {
-	long long exp;  /* -1: unknown */
-	long leeway;    /* the clock skew the auth phase allowed on exp */
+	long long exp; /* -1: unknown */
+	long leeway;   /* the clock skew the auth phase allowed on exp */
 	char user[];
 };
 
@@ -57,8 +57,9 @@ pam_code(enum oa_status status)
 static const char *
 outcome_word(enum oa_status status)
 {
-	return status == OA_OK ? "granted" :
-	       status == OA_REJECTED ? "denied" : oa_status_name(status);
+	return status == OA_OK       ? "granted" :
+	       status == OA_REJECTED ? "denied" :
+				       oa_status_name(status);
 }
 
 static bool
@@ -192,7 +193,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		if (!remember_login(pamh, user, verdict.exp, cfg.leeway_seconds))
 			return PAM_BUF_ERR;
 		if (cfg.allow_any_audience && (verdict.method == OA_METHOD_JWT ||
-						 verdict.method == OA_METHOD_JWT_INTROSPECTION))
+					       verdict.method == OA_METHOD_JWT_INTROSPECTION))
 			pam_syslog(pamh, LOG_WARNING,
 				   "allow_any_audience: the token's aud was not checked");
 		pam_syslog(pamh, LOG_INFO,

@@ -161,8 +161,9 @@ require_hba_scope(const char *scope, struct oa_words *w, struct oa_result *r)
 static const char *
 outcome_word(enum oa_status status)
 {
-	return status == OA_OK ? "granted" :
-	       status == OA_REJECTED ? "denied" : oa_status_name(status);
+	return status == OA_OK       ? "granted" :
+	       status == OA_REJECTED ? "denied" :
+				       oa_status_name(status);
 }
 
 static bool
@@ -212,14 +213,14 @@ validate_token(const ValidatorModuleState *state, const char *token, const char 
 		result->authorized = true;
 		ereport(cfg.debug ? LOG : DEBUG1,
 			(errmsg(LOG_PREFIX "auth granted: user=\"%s\" rhost=%s method=%s%s issuer=%s "
-				"token=sha256:%s mapping=%s config=%s",
+					   "token=sha256:%s mapping=%s config=%s",
 				shown_role, rhost, oa_method_name(verdict.method), verdict.from_cache ? "+cache" : "",
 				verdict.issuer, verdict.fingerprint,
 				delegated ? "delegated" : "pg_ident", where)));
 		return true;
 	}
 	ereport(LOG, (errmsg(LOG_PREFIX "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s "
-			     "token=sha256:%s reason: %s",
+					"token=sha256:%s reason: %s",
 			     outcome_word(verdict.result.status), shown_role, rhost, oa_method_name(verdict.method),
 			     verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
 			     verdict.result.reason)));

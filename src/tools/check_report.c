@@ -119,7 +119,7 @@ check_report_text(FILE *out, const struct check_report *rep)
 	 * DBA running the tool. */
 	if (v->result.status == OA_CONFIG && strncmp(v->result.reason, "cache_dir:", 10) == 0)
 		fprintf(out, "  hint: run as the service's user (sudo -u postgres ...), "
-			"or add --no-cache\n");
+			     "or add --no-cache\n");
 }
 
 bool
@@ -130,24 +130,26 @@ check_report_json(FILE *out, const struct check_report *rep)
 	json_t *doc, *steps = json_array();
 	bool ok;
 
+	/* clang-format off */
 	for (size_t i = 0; steps != NULL && i < t->n; i++)
 		json_array_append_new(steps, json_pack("{s:s, s:s, s:s}",
 			"name", t->steps[i].name,
 			"outcome", oa_step_outcome_name(t->steps[i].outcome),
 			"detail", t->steps[i].detail));
+	/* clang-format on */
 	doc = json_pack("{s:s, s:s, s:s?, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:O?, s:s?}",
-		"verdict", verdict_word(v->result.status),
-		"status", oa_status_name(v->result.status),
-		"reason", v->result.status == OA_OK ? NULL : v->result.reason,
-		"method", oa_method_name(v->method),
-		"from_cache", v->from_cache,
-		"issuer", v->issuer,
-		"token_sha256", v->fingerprint,
-		"user", rep->user,
-		"options_from", rep->options_from,
-		"steps", steps,
-		"claims", t->claims,
-		"note", v->note[0] != '\0' ? v->note : NULL);
+			"verdict", verdict_word(v->result.status),
+			"status", oa_status_name(v->result.status),
+			"reason", v->result.status == OA_OK ? NULL : v->result.reason,
+			"method", oa_method_name(v->method),
+			"from_cache", v->from_cache,
+			"issuer", v->issuer,
+			"token_sha256", v->fingerprint,
+			"user", rep->user,
+			"options_from", rep->options_from,
+			"steps", steps,
+			"claims", t->claims,
+			"note", v->note[0] != '\0' ? v->note : NULL);
 	ok = doc != NULL && json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
 	if (ok)
 		fputc('\n', out);

@@ -13,10 +13,10 @@
 
 struct check_report {
 	const char *user;
-	const char *options_from;        /* "the command line" or "FILE line N" */
+	const char *options_from; /* "the command line" or "FILE line N" */
 	const struct oa_verdict *verdict;
 	const struct oa_trace *trace;
-	long long now;                   /* for "in 5 min" / "3 s ago" */
+	long long now; /* for "in 5 min" / "3 s ago" */
 };
 
 /* The exit status for a verdict: 0 accepted, 1 refused (the issuer

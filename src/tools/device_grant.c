@@ -179,8 +179,10 @@ poll_once(struct oa_ctx *ctx, const char *token_url, const struct pt_client *cli
 		 * network hiccup: waiting would not mend it. */
 		if (reply.http_status == 0 && attempt.status == OA_UNAVAILABLE) {
 			fprintf(stderr, "pg_oauth2_token: polling: %s; trying again\n", attempt.reason);
+			/* clang-format off */
 			*interval = *interval * 2 > MAX_INTERVAL_SECONDS ? MAX_INTERVAL_SECONDS
 									 : *interval * 2;
+			/* clang-format on */
 			return OA_OK;
 		}
 		return oa_fail(r, attempt.status, "%s", attempt.reason);

@@ -13,13 +13,13 @@
 
 /* The device authorization answer (RFC 8628 section 3.2). */
 struct pt_device_code {
-	json_t *doc;            /* owns the strings below */
+	json_t *doc; /* owns the strings below */
 	const char *device_code;
 	const char *user_code;
 	const char *verification_uri;
 	const char *verification_uri_complete; /* NULL if not given */
-	long long expires_in;   /* at most a day */
-	long long interval;     /* 5 when not given; at most 300 */
+	long long expires_in;                  /* at most a day */
+	long long interval;                    /* 5 when not given; at most 300 */
 };
 
 /* Reads the device authorization endpoint's answer: OA_OK with `dc` filled

@@ -36,8 +36,20 @@ static const char usage_text[] =
 	"Exit status: 0 token printed, 1 no token, 2 usage or configuration error;\n"
 	"with a COMMAND, the command's own (127 if it cannot be run).\n";
 
-enum { OPT_ISSUER = 256, OPT_CLIENT_ID, OPT_SCOPE, OPT_RESOURCE, OPT_SECRET_FILE, OPT_CC,
-       OPT_NO_CACHE, OPT_MIN_VALIDITY, OPT_TIMEOUT, OPT_CAFILE, OPT_HELP, OPT_VERSION };
+enum {
+	OPT_ISSUER = 256,
+	OPT_CLIENT_ID,
+	OPT_SCOPE,
+	OPT_RESOURCE,
+	OPT_SECRET_FILE,
+	OPT_CC,
+	OPT_NO_CACHE,
+	OPT_MIN_VALIDITY,
+	OPT_TIMEOUT,
+	OPT_CAFILE,
+	OPT_HELP,
+	OPT_VERSION
+};
 
 static const struct option long_options[] = {
 	{ "issuer", required_argument, NULL, OPT_ISSUER },
@@ -147,10 +159,12 @@ check(struct pt_options *o)
 		return usage_error("%s", "--client-id is empty or too long");
 	if (o->scope != NULL && !valid_scope(o->scope))
 		return usage_error("--scope: not scope names apart by single spaces (RFC 6749 3.3), "
-				   "or over %d bytes", PT_MAX_SCOPE_BYTES);
+				   "or over %d bytes",
+				   PT_MAX_SCOPE_BYTES);
 	if (o->resource != NULL && !valid_resource(o->resource))
 		return usage_error("--resource: not an absolute URI without a fragment (RFC 8707 2), "
-				   "or over %d bytes", PT_MAX_RESOURCE_BYTES);
+				   "or over %d bytes",
+				   PT_MAX_RESOURCE_BYTES);
 	if (o->client_credentials && o->client_secret_file == NULL)
 		return usage_error("%s", "--client-credentials needs --client-secret-file");
 	return PT_PARSE_RUN;

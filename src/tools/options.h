@@ -21,18 +21,22 @@
 struct pt_options {
 	const char *issuer;
 	const char *client_id;
-	const char *scope;             /* NULL: the issuer's default */
-	const char *resource;          /* RFC 8707; NULL: none named */
+	const char *scope;    /* NULL: the issuer's default */
+	const char *resource; /* RFC 8707; NULL: none named */
 	const char *client_secret_file;
 	const char *cafile;
 	bool client_credentials;
 	bool no_cache;
-	long timeout_seconds;          /* each request */
-	long min_validity_seconds;     /* a cached token must have this left */
-	char *const *command;          /* after "--"; NULL: print the token */
+	long timeout_seconds;      /* each request */
+	long min_validity_seconds; /* a cached token must have this left */
+	char *const *command;      /* after "--"; NULL: print the token */
 };
 
-enum pt_parse { PT_PARSE_RUN, PT_PARSE_EXIT_OK, PT_PARSE_USAGE };
+enum pt_parse {
+	PT_PARSE_RUN,
+	PT_PARSE_EXIT_OK,
+	PT_PARSE_USAGE
+};
 
 /* Fills `o`; on PT_PARSE_USAGE a message is on stderr already, and on
  * PT_PARSE_EXIT_OK (--help, --version) the text is on stdout. */

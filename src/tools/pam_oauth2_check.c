@@ -131,7 +131,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'C': o->show_config = true; break;
 		case 'T':
 			return usage_error("%s: a token on the command line ends up in shell history "
-					   "and ps; use --token-file FILE or standard input", "--token");
+					   "and ps; use --token-file FILE or standard input",
+					   "--token");
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
@@ -147,22 +148,26 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->show_config && (o->json || o->no_cache || o->user != NULL))
 		return usage_error("%s", "--show-config reads no token: it takes no --user, --json "
-				   "or --no-cache");
+					 "or --no-cache");
 	if (!o->show_config && (o->user == NULL || *o->user == '\0'))
 		return usage_error("%s is required", "--user NAME");
 	/* "--token-file $TOKEN": the value would be echoed as a file name. */
+	/* clang-format off */
 	if (looks_like_token(o->token_file))
 		return usage_error("%s", "--token-file names a file, and this looks like a token "
 				   "(not shown): put the token in a file or on standard input");
+	/* clang-format on */
 	if (o->service != NULL && optind < argc)
 		return usage_error("%s: give either --service or the module's arguments, not both",
 				   argv[optind]);
 	if (o->service == NULL && optind == argc)
 		return usage_error("%s", "no module arguments and no --service");
+	/* clang-format off */
 	for (int i = optind; i < argc; i++)
 		if (looks_like_token(argv[i]))
 			return usage_error("%s", "an argument looks like a token (not shown): pass "
 					   "the token with --token-file FILE or on standard input");
+	/* clang-format on */
 	return 0;
 }
 
@@ -242,9 +247,11 @@ read_token(const char *file, size_t *len)
 		fprintf(stderr, "\n");
 	}
 	if (buf != NULL && at_terminal && has_a_full_terminal_line(buf, *len)) {
+		/* clang-format off */
 		fprintf(stderr, "pam_oauth2_check: a terminal passes at most %d bytes of a line, "
 				"so a longer token arrives cut: give it with --token-file FILE "
 				"or through a pipe\n", TERMINAL_LINE_BYTES);
+		/* clang-format on */
 		explicit_bzero(buf, TOKEN_READ_BYTES + 1);
 		free(buf);
 		buf = NULL;
@@ -340,9 +347,11 @@ run(const struct options *o, int argc, const char *const *argv, const char *opti
 	 * mistake in the invocation, not a token the issuer refused. */
 	blank = strspn(token, " \t\r\n") == len;
 	if (blank || memchr(token, '\0', len) != NULL) {
+		/* clang-format off */
 		fprintf(stderr, "pam_oauth2_check: %s\n", blank ?
 			"no token: give it on standard input or with --token-file FILE" :
 			"the token input holds a NUL byte; PAM would see only what comes before it");
+		/* clang-format on */
 		explicit_bzero(token, len);
 		free(token);
 		return EXIT_USAGE;

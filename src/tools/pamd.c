@@ -184,8 +184,10 @@ oa_pamd_read_service(const char *dir, const char *service, struct oa_pamd_entry 
 		return oa_fail(r, OA_CONFIG, "--service takes a service name, not a path");
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, service) >= sizeof(path))
 		return oa_fail(r, OA_CONFIG, "service file path too long");
+	/* clang-format off */
 	if (read_file(dir, path, 0, out, &found, r) == OA_OK && !found)
 		oa_fail(r, OA_CONFIG, "%s: no auth line for " MODULE_NAME
 			" (include and substack lines followed)", path);
+	/* clang-format on */
 	return r->status;
 }

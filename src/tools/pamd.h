@@ -26,12 +26,12 @@
 #define OA_PAMD_MAX_INCLUDE_DEPTH 16
 
 struct oa_pamd_entry {
-	char *text;     /* owned: the fields, NUL-terminated in place */
+	char *text;        /* owned: the fields, NUL-terminated in place */
 	const char **argv; /* owned array of argc pointers into text */
 	int argc;
 	const char *module; /* the module path as written */
-	unsigned line;  /* physical line where the entry starts, from 1 */
-	char *file;     /* owned: the file it is in (oa_pamd_read_service) */
+	unsigned line;      /* physical line where the entry starts, from 1 */
+	char *file;         /* owned: the file it is in (oa_pamd_read_service) */
 };
 
 /* Finds the first `auth` entry in `text` whose module path is

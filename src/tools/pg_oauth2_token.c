@@ -268,8 +268,10 @@ main(int argc, char **argv)
 	}
 	cfg.issuer = o.issuer;
 	cfg.timeout_seconds = o.timeout_seconds;
+	/* clang-format off */
 	cfg.connect_timeout_seconds = o.timeout_seconds < CONNECT_TIMEOUT_SECONDS
 					      ? o.timeout_seconds : CONNECT_TIMEOUT_SECONDS;
+	/* clang-format on */
 	cfg.cafile = o.cafile;
 	/* Discovery documents are cached beside the tokens, as the module
 	 * caches them: fresh per the issuer's max-age, at least 5 minutes. */

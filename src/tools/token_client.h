@@ -35,16 +35,16 @@ struct pt_token {
 /* The issuer's answer to one token request. */
 enum pt_answer {
 	PT_GOT_TOKEN,
-	PT_OAUTH_ERROR,  /* an RFC 6749 section 5.2 error: see error/description */
-	PT_NO_ANSWER     /* no usable answer: network, HTTP status, bad JSON */
+	PT_OAUTH_ERROR, /* an RFC 6749 section 5.2 error: see error/description */
+	PT_NO_ANSWER    /* no usable answer: network, HTTP status, bad JSON */
 };
 
 struct pt_token_reply {
 	enum pt_answer answer;
-	long http_status;       /* 0 when no HTTP answer came at all */
+	long http_status; /* 0 when no HTTP answer came at all */
 	struct pt_token token;
-	char error[64];         /* the "error" code, escaped */
-	char description[256];  /* "error_description", escaped; may be empty */
+	char error[64];        /* the "error" code, escaped */
+	char description[256]; /* "error_description", escaped; may be empty */
 };
 
 /* What a token is asked for; either may be NULL (none named). */

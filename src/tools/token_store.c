@@ -114,7 +114,9 @@ put(struct oa_cache *c, const char *key, json_t *root, long long now,
     long long fresh_until, long long stale_until)
 {
 	struct oa_cache_meta meta = {
-		.stored_at = now, .fresh_until = fresh_until, .stale_until = stale_until,
+		.stored_at = now,
+		.fresh_until = fresh_until,
+		.stale_until = stale_until,
 	};
 	struct oa_result r;
 
