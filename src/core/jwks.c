@@ -132,14 +132,12 @@ member_wanted(const json_t *member, const char *kid, size_t kid_len, unsigned al
 }
 
 enum oa_status
-oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned algs,
-		  struct oa_jwks *out, struct oa_result *first_skip, struct oa_result *r)
+oa_jwks_check_set(const json_t *doc, struct oa_result *r)
 {
 	const json_t *keys = json_object_get(doc, "keys");
 	size_t count;
 	bool repeat;
 
-	memset(out, 0, sizeof(*out));
 	if (!json_is_array(keys))
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has no \"keys\" array");
 	count = json_array_size(keys);
@@ -150,27 +148,66 @@ oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned a
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	if (repeat)
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has two keys with the same kid: refused");
+	return OA_OK;
+}
+
+/* Imports member i of the set into out->keys[out->n]; false when the set
+ * is to be refused (memory). */
+static bool
+import_member(const json_t *member, size_t i, struct oa_jwks *out,
+	      struct oa_result *first_skip, struct oa_result *r)
+{
+	struct oa_result why;
+
+	oa_result_init(&why);
+	out->imported++;
+	if (oa_jwk_import(member, &out->keys[out->n], &why) == OA_OK) {
+		out->n++;
+		return true;
+	}
+	oa_jwk_clear(&out->keys[out->n]);
+	if (why.status == OA_INTERNAL) {
+		oa_fail(r, OA_INTERNAL, "%s", why.reason);
+		return false;
+	}
+	if (out->skipped++ == 0 && first_skip != NULL)
+		oa_fail(first_skip, OA_UNAVAILABLE, "key %zu skipped: %s", i, why.reason);
+	return true;
+}
+
+enum oa_status
+oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *first_skip, struct oa_result *r)
+{
+	const json_t *keys = json_object_get(doc, "keys");
+	size_t count;
+
+	memset(out, 0, sizeof(*out));
+	if (oa_jwks_check_set(doc, r) != OA_OK)
+		return r->status;
+	count = json_array_size(keys);
 	out->keys = calloc(count > 0 ? count : 1, sizeof(*out->keys));
 	if (out->keys == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
-	for (size_t i = 0; i < count; i++) {
-		struct oa_result why;
-
-		if (!member_wanted(json_array_get(keys, i), kid, kid_len, algs))
-			continue;
-		oa_result_init(&why);
-		out->imported++;
-		if (oa_jwk_import(json_array_get(keys, i), &out->keys[out->n], &why) == OA_OK) {
-			out->n++;
-			continue;
-		}
-		oa_jwk_clear(&out->keys[out->n]);
-		if (why.status == OA_INTERNAL)
-			return oa_fail(r, OA_INTERNAL, "%s", why.reason);
-		if (out->skipped++ == 0 && first_skip != NULL)
-			oa_fail(first_skip, OA_UNAVAILABLE, "key %zu skipped: %s", i, why.reason);
-	}
+	for (size_t i = 0; i < count; i++)
+		if (member_wanted(json_array_get(keys, i), kid, kid_len, algs) &&
+		    !import_member(json_array_get(keys, i), i, out, first_skip, r))
+			return r->status;
 	return OA_OK;
+}
+
+enum oa_status
+oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
+		    struct oa_jwks *out, struct oa_result *r)
+{
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(member) || !member_has_kid(member, kid, kid_len))
+		return OA_OK;
+	out->keys = calloc(1, sizeof(*out->keys));
+	if (out->keys == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	import_member(member, 0, out, NULL, r);
+	return r->status;
 }
 
 /* The whole file in one read (jansson reading a FILE takes a getc per

@@ -35,6 +35,19 @@ enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_
 				 unsigned algs, struct oa_jwks *out,
 				 struct oa_result *first_skip, struct oa_result *r);
 
+/* The checks on a set as a whole that oa_jwks_from_json makes first: a
+ * "keys" array of at most OA_MAX_JWKS_KEYS members, no two with the same
+ * kid.  A set stored member by member (jwks_cache.h) is checked so once,
+ * when it is stored. */
+enum oa_status oa_jwks_check_set(const json_t *doc, struct oa_result *r);
+
+/* The one member of a set that passed oa_jwks_check_set, when it carries
+ * this kid (byte for byte): imported as oa_jwks_from_json would (counted
+ * in imported and, if unusable, in skipped).  `out` is empty for a member
+ * that is not an object or carries another kid. */
+enum oa_status oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
+				   struct oa_jwks *out, struct oa_result *r);
+
 /* Reads a JWK Set from a file (jwks_file=); kid and algs as above. */
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 				 unsigned algs, struct oa_jwks *out, struct oa_result *r);

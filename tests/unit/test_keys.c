@@ -24,6 +24,7 @@
 #include "bounds.h"
 #include "doc_cache.h"
 #include "jose_builder.h"
+#include "jwks_cache.h"
 #include "keys.h"
 
 static char dir[] = "/tmp/oa_test_keys.XXXXXX";
@@ -84,6 +85,25 @@ files_named(const char *prefix)
 		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
 	closedir(d);
 	return n;
+}
+
+/* Removes the files of the cache directory that start with `prefix`. */
+static void
+remove_files_named(const char *prefix)
+{
+	char path[160];
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cache", dir);
+	d = opendir(path);
+	assert_non_null(d);
+	fd = dirfd(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			assert_int_equal(unlinkat(fd, de->d_name, 0), 0);
+	closedir(d);
 }
 
 /* How many connections the "issuer" received since the last call. */
@@ -526,6 +546,93 @@ test_keys_a_token_imports_only_the_keys_it_may_use(void **state)
 	EVP_PKEY_free(ed);
 }
 
+static void
+store_set_at(long long now, const json_t *set)
+{
+	struct fixture f;
+
+	open_fixture(&f, now);
+	oa_jwks_cache_store(&f.ctx, url, set, 300);
+	oa_cache_close(&f.cache);
+}
+
+/* Keys for a token of ES256 naming `kid` at `now`: the outcome, how many
+ * keys were imported and how many usable, and the requests made. */
+static void
+expect_imported(long long now, const char *kid, enum oa_status status, size_t imported,
+		size_t usable, int requests)
+{
+	struct oa_jwks keys;
+	char note[400];
+
+	assert_int_equal(keys_at(now, kid, OA_ALG_ES256, &keys, note, sizeof(note)), status);
+	assert_int_equal(keys.imported, imported);
+	assert_int_equal(keys.n, usable);
+	if (usable == 1)
+		assert_string_equal(keys.keys[0].kid, kid);
+	oa_jwks_clear(&keys);
+	assert_int_equal(requests_attempted(), requests);
+}
+
+/* A token with a kid reads the entry of its member alone: with the whole
+ * set's entry gone, the key is there, imported once, and the issuer is not
+ * asked.  A key the issuer withdrew stops matching with the first set
+ * stored without it, though its member's entry is still on disk.  A set
+ * past its freshness, or a kid the set lacks, goes the whole set's way; a
+ * set repeating a kid stores nothing, and planted whole is refused. */
+static void
+test_keys_a_kid_reads_only_its_members_entry(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed), *dup;
+	long long t = (long long)time(NULL);
+	struct fixture f;
+
+	(void)state;
+	store_set_at(t, set);
+	/* every member has a kid */
+	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
+	remove_files_named("jwks-");
+	expect_imported(t + 10, "k17", OA_OK, 1, 1, 0);
+	expect_imported(t + 10, "ed", OA_OK, 1, 1, 0);
+	/* the member for encryption is imported, and never verifies */
+	expect_imported(t + 10, "enc", OA_OK, 1, 1, 0);
+	/* a kid the set lacks: the whole set, whose entry is gone */
+	expect_imported(t + 10, "k99", OA_UNAVAILABLE, 0, 0, 1);
+
+	/* k17 withdrawn; asked 10 s ago, so no refetch for it */
+	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 17), 0);
+	store_set_at(t + 20, set);
+	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
+	expect_imported(t + 30, "k17", OA_OK, 0, 0, 0);
+	expect_imported(t + 30, "k16", OA_OK, 1, 1, 0);
+
+	/* past max-age: asks, gets no answer, serves the stale set, and the
+	 * head follows the set's new times */
+	expect_imported(t + 321, "k16", OA_OK, 1, 1, 1);
+	remove_files_named("jwks-");
+	expect_imported(t + 330, "k16", OA_OK, 1, 1, 0);
+	/* past the retry pacing the head no longer answers */
+	expect_imported(t + 400, "k16", OA_UNAVAILABLE, 0, 0, 1);
+
+	/* a set repeating a kid stores nothing */
+	dup = json_deep_copy(set);
+	json_array_append_new(json_object_get(dup, "keys"), tb_public_jwk(ed, "k3", NULL));
+	remove_files_named("jwkskey-");
+	store_set_at(t + 500, dup);
+	assert_int_equal(files_named("jwks-"), 0);
+	assert_int_equal(files_named("jwkskey-"), 0);
+	/* and planted whole, as an older version would store it, is refused */
+	open_fixture(&f, t + 500);
+	oa_doc_cache_store(&f.ctx, "jwks", url, dup, 300);
+	oa_cache_close(&f.cache);
+	expect_imported(t + 510, "k3", OA_UNAVAILABLE, 0, 0, 1);
+	json_decref(dup);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
+}
+
 /* What the cache keeps of a set: the members the importer reads, so the
  * kept copy imports, skips and refuses exactly as the whole one. */
 static void
@@ -584,6 +691,7 @@ main(void)
 		cmocka_unit_test_setup(test_keys_kept_set_drops_only_unread_members, default_arguments),
 		cmocka_unit_test_setup(test_keys_a_token_imports_only_the_keys_it_may_use,
 				       default_arguments),
+		cmocka_unit_test_setup(test_keys_a_kid_reads_only_its_members_entry, default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
 		cmocka_unit_test_setup(test_keys_stale_keys_serve_while_the_issuer_is_down, default_arguments),
