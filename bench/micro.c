@@ -1,6 +1,7 @@
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
- * keys from a jwks_file, as each login does it: the JWK Set file is read and
- * parsed, the token parsed, the signature and the claims checked; and, for
+ * keys from a jwks_file, as each login does it: the JWK Set file is read
+ * (and parsed, or its key read from the cache_dir), the token parsed, the
+ * signature and the claims checked; and, for
  * the JWK Set sizes, with keys from the on-disk cache as a jwks_uri= or
  * discovery issuer's are read at login (the cache opened each time).  Tokens
  * are signed here with the unit tests' JOSE builder.  Beside each
@@ -155,7 +156,7 @@ struct cell {
 	struct oa_config cfg;
 	struct oa_token token;
 	char issuer_arg[128], jwks_arg[512], cache_arg[300];
-	bool cached; /* keys from cache_dir, not a jwks_file */
+	bool cached; /* keys from cache_dir as an issuer's, not a jwks_file */
 	/* the others */
 	const struct reference *ref;
 	double us[ROUNDS];
@@ -188,10 +189,13 @@ cell_validate_from(struct cell *c, const char *label, const char *jwks, const ch
 		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_uri=%s", url);
 		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s", cache);
 	} else {
+		/* A login has a cache_dir (by default ~/.cache/pam_oauth2),
+		 * where jwks_file='s keys are kept by the file's SHA-256. */
 		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_file=%s", jwks);
+		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s/cache-file", dir);
 	}
 	oa_result_init(&r);
-	if (oa_config_parse(c->cached ? 6 : 5, argv, &c->cfg, &r) != OA_OK ||
+	if (oa_config_parse(6, argv, &c->cfg, &r) != OA_OK ||
 	    oa_token_intake(token, c->cfg.max_token_bytes, &c->token, &r) != OA_OK) {
 		fprintf(stderr, "%s: %s\n", label, r.reason);
 		exit(1);
@@ -222,11 +226,11 @@ cell_run_once(struct cell *c)
 	}
 	oa_result_init(&r);
 	/* A login opens the cache directory afresh, as the module does. */
-	if (c->cached && oa_cache_open(c->cfg.cache_dir, false, &cache, &r) != OA_OK) {
+	if (oa_cache_open(c->cfg.cache_dir, true, &cache, &r) != OA_OK) {
 		fprintf(stderr, "%s: %s\n", c->label, r.reason);
 		exit(1);
 	}
-	oa_ctx_init(&ctx, &c->cfg, c->cached ? &cache : NULL);
+	oa_ctx_init(&ctx, &c->cfg, &cache);
 	if (oa_jwt_validate(&ctx, &c->token, &claims, &exp, &r) != OA_OK) {
 		fprintf(stderr, "%s: refused: %s\n", c->label, r.reason);
 		exit(1);

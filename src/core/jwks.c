@@ -212,8 +212,8 @@ oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
 
 /* The whole file in one read (jansson reading a FILE takes a getc per
  * byte), held to the bound of a set fetched from the issuer. */
-static enum oa_status
-read_jwks_file(const char *path, char **text, size_t *len, struct oa_result *r)
+enum oa_status
+oa_jwks_file_read(const char *path, char **text, size_t *len, struct oa_result *r)
 {
 	struct stat st;
 	size_t want;
@@ -250,21 +250,18 @@ read_jwks_file(const char *path, char **text, size_t *len, struct oa_result *r)
 }
 
 enum oa_status
-oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
-		  struct oa_jwks *out, struct oa_result *r)
+oa_jwks_from_text(const char *path, const char *text, size_t len, const char *kid,
+		  size_t kid_len, unsigned algs, struct oa_jwks *out, json_t **set,
+		  struct oa_result *r)
 {
 	json_error_t err;
 	json_t *doc;
-	char shown[96], *text;
-	size_t len = 0;
+	char shown[96];
 
 	memset(out, 0, sizeof(*out));
-	if (read_jwks_file(path, &text, &len, r) != OA_OK) {
-		free(text);
-		return r->status;
-	}
+	if (set != NULL)
+		*set = NULL;
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	free(text);
 	if (doc == NULL) {
 		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
@@ -272,7 +269,23 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned al
 	if (oa_jwks_from_json(doc, kid, kid_len, algs, out, NULL, r) != OA_OK &&
 	    r->status == OA_UNAVAILABLE)
 		r->status = OA_CONFIG; /* a bad local file is our configuration */
+	if (r->status == OA_OK && set != NULL)
+		*set = json_incref(doc);
 	json_decref(doc);
+	return r->status;
+}
+
+enum oa_status
+oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *r)
+{
+	char *text;
+	size_t len = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (oa_jwks_file_read(path, &text, &len, r) == OA_OK)
+		oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, NULL, r);
+	free(text);
 	return r->status;
 }
 

@@ -41,4 +41,14 @@ void oa_jwks_cache_retry_later(struct oa_ctx *ctx, const char *url, const json_t
 bool oa_jwks_cache_member(struct oa_ctx *ctx, const char *url, const char *kid, size_t kid_len,
 			  struct oa_jwks *out);
 
+/* The keys of jwks_file= for a token naming `kid`: with a cache and a kid,
+ * the file is read and hashed on every login (its checks too), and the
+ * member stored for that text ("jwksfile", keyed by the SHA-256 of the
+ * file's text and of the kid) is used when there is one; else the file is
+ * parsed whole, as oa_jwks_from_file, and its members stored for the next
+ * login.  A file changed in any way has another SHA-256, so no key of an
+ * older text is ever used for it. */
+enum oa_status oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len,
+				       unsigned algs, struct oa_jwks *out, struct oa_result *r);
+
 #endif

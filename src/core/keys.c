@@ -136,8 +136,8 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 	/* Every path may clear it, also those that fail before filling it. */
 	memset(out, 0, sizeof(*out));
 	if (ctx->cfg->jwks_file != NULL)
-		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len,
-					 1u << jws->alg, out, r);
+		return oa_jwks_cache_from_file(ctx, jws->kid, jws->kid_len, 1u << jws->alg, out,
+					       r);
 	return remote_keys(ctx, jws, out, r);
 }
 

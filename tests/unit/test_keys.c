@@ -557,10 +557,11 @@ store_set_at(long long now, const json_t *set)
 }
 
 /* Keys for a token of ES256 naming `kid` at `now`: the outcome, how many
- * keys were imported and how many usable, and the requests made. */
+ * keys were imported and how many usable, whether from the member's own
+ * entry, and the requests made. */
 static void
 expect_imported(long long now, const char *kid, enum oa_status status, size_t imported,
-		size_t usable, int requests)
+		size_t usable, bool one_member, int requests)
 {
 	struct oa_jwks keys;
 	char note[400];
@@ -568,6 +569,7 @@ expect_imported(long long now, const char *kid, enum oa_status status, size_t im
 	assert_int_equal(keys_at(now, kid, OA_ALG_ES256, &keys, note, sizeof(note)), status);
 	assert_int_equal(keys.imported, imported);
 	assert_int_equal(keys.n, usable);
+	assert_int_equal(keys.one_member, one_member);
 	if (usable == 1)
 		assert_string_equal(keys.keys[0].kid, kid);
 	oa_jwks_clear(&keys);
@@ -593,27 +595,27 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 	/* every member has a kid */
 	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
 	remove_files_named("jwks-");
-	expect_imported(t + 10, "k17", OA_OK, 1, 1, 0);
-	expect_imported(t + 10, "ed", OA_OK, 1, 1, 0);
+	expect_imported(t + 10, "k17", OA_OK, 1, 1, true, 0);
+	expect_imported(t + 10, "ed", OA_OK, 1, 1, true, 0);
 	/* the member for encryption is imported, and never verifies */
-	expect_imported(t + 10, "enc", OA_OK, 1, 1, 0);
+	expect_imported(t + 10, "enc", OA_OK, 1, 1, true, 0);
 	/* a kid the set lacks: the whole set, whose entry is gone */
-	expect_imported(t + 10, "k99", OA_UNAVAILABLE, 0, 0, 1);
+	expect_imported(t + 10, "k99", OA_UNAVAILABLE, 0, 0, false, 1);
 
 	/* k17 withdrawn; asked 10 s ago, so no refetch for it */
 	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 17), 0);
 	store_set_at(t + 20, set);
 	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
-	expect_imported(t + 30, "k17", OA_OK, 0, 0, 0);
-	expect_imported(t + 30, "k16", OA_OK, 1, 1, 0);
+	expect_imported(t + 30, "k17", OA_OK, 0, 0, false, 0);
+	expect_imported(t + 30, "k16", OA_OK, 1, 1, true, 0);
 
 	/* past max-age: asks, gets no answer, serves the stale set, and the
 	 * head follows the set's new times */
-	expect_imported(t + 321, "k16", OA_OK, 1, 1, 1);
+	expect_imported(t + 321, "k16", OA_OK, 1, 1, false, 1);
 	remove_files_named("jwks-");
-	expect_imported(t + 330, "k16", OA_OK, 1, 1, 0);
+	expect_imported(t + 330, "k16", OA_OK, 1, 1, true, 0);
 	/* past the retry pacing the head no longer answers */
-	expect_imported(t + 400, "k16", OA_UNAVAILABLE, 0, 0, 1);
+	expect_imported(t + 400, "k16", OA_UNAVAILABLE, 0, 0, false, 1);
 
 	/* a set repeating a kid stores nothing */
 	dup = json_deep_copy(set);
@@ -626,8 +628,78 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 	open_fixture(&f, t + 500);
 	oa_doc_cache_store(&f.ctx, "jwks", url, dup, 300);
 	oa_cache_close(&f.cache);
-	expect_imported(t + 510, "k3", OA_UNAVAILABLE, 0, 0, 1);
+	expect_imported(t + 510, "k3", OA_UNAVAILABLE, 0, 0, false, 1);
 	json_decref(dup);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
+}
+
+/* Keys of jwks_file= `path` for a token of ES256 naming `kid`, with the
+ * cache: how many imported, and whether from the member's own entry. */
+static void
+expect_file_keys(const char *path, const char *kid, size_t imported, bool one_member)
+{
+	char file_arg[200];
+	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", file_arg,
+			       cache_arg };
+	struct oa_config cfg;
+	struct oa_cache cache;
+	struct oa_ctx ctx;
+	struct oa_jws jws;
+	struct oa_jwks keys;
+	struct oa_result r;
+
+	snprintf(file_arg, sizeof(file_arg), "jwks_file=%s", path);
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(4, argv, &cfg, &r), OA_OK);
+	assert_int_equal(oa_cache_open(cfg.cache_dir, true, &cache, &r), OA_OK);
+	oa_ctx_init(&ctx, &cfg, &cache);
+	memset(&jws, 0, sizeof(jws));
+	jws.alg = OA_ALG_ES256;
+	jws.kid = kid;
+	jws.kid_len = strlen(kid);
+	assert_int_equal(oa_keys_for_token(&ctx, &jws, &keys, &r), OA_OK);
+	assert_int_equal(keys.imported, imported);
+	assert_int_equal(keys.one_member, one_member);
+	if (imported == 1)
+		assert_string_equal(keys.keys[0].kid, kid);
+	oa_jwks_clear(&keys);
+	oa_cache_close(&cache);
+}
+
+/* jwks_file='s keys are kept by the SHA-256 of the file's text: the first
+ * login parses the file and stores its members, the next reads its kid's
+ * entry alone; a kid the file lacks stores nothing; a file changed in any
+ * way is parsed again, and a key taken out of it is not found, though its
+ * entry for the old text is still on disk. */
+static void
+test_keys_jwks_file_keys_are_kept_by_the_files_text(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed);
+	char *text = json_dumps(set, 0), *path = tb_write_file(dir, "kept.json", text, 0644);
+
+	(void)state;
+	remove_files_named("jwksfile-");
+	expect_file_keys(path, "nope", 0, false);
+	assert_int_equal(files_named("jwksfile-"), 0);
+	expect_file_keys(path, "k5", 1, false);
+	assert_int_equal(files_named("jwksfile-"), SIGNERS + 3);
+	expect_file_keys(path, "k5", 1, true);
+	expect_file_keys(path, "ed", 1, true);
+
+	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 5), 0);
+	free(text);
+	free(path);
+	text = json_dumps(set, 0);
+	path = tb_write_file(dir, "kept.json", text, 0644);
+	expect_file_keys(path, "k5", 0, false);
+	expect_file_keys(path, "k6", 1, false);
+	expect_file_keys(path, "k6", 1, true);
+	assert_int_equal(files_named("jwksfile-"), 2 * (SIGNERS + 3) - 1);
+	free(text);
+	free(path);
 	json_decref(set);
 	EVP_PKEY_free(ec);
 	EVP_PKEY_free(ed);
@@ -692,6 +764,8 @@ main(void)
 		cmocka_unit_test_setup(test_keys_a_token_imports_only_the_keys_it_may_use,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_a_kid_reads_only_its_members_entry, default_arguments),
+		cmocka_unit_test_setup(test_keys_jwks_file_keys_are_kept_by_the_files_text,
+				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
 		cmocka_unit_test_setup(test_keys_stale_keys_serve_while_the_issuer_is_down, default_arguments),
