@@ -19,18 +19,22 @@
 #define DIGEST_HEX (2 * OA_SHA256_BYTES)
 #define MEMBER_KEY_BYTES (OA_DOC_CACHE_KEY_BYTES + 8 + DIGEST_HEX)
 
-/* The SHA-256 of the set's compact text, as hex: what names a set. */
+/* The SHA-256 of the set's compact text, as hex: what names a set; and
+ * whether the text is long enough to be stored key by key. */
 static bool
-set_digest(const json_t *set, char hex[DIGEST_HEX + 1])
+set_digest(const json_t *set, char hex[DIGEST_HEX + 1], bool *by_member)
 {
 	unsigned char md[OA_SHA256_BYTES];
 	char *text = json_dumps(set, JSON_COMPACT);
+	size_t len;
 
 	if (text == NULL)
 		return false;
-	oa_sha256(text, strlen(text), md);
+	len = strlen(text);
+	oa_sha256(text, len, md);
 	free(text);
 	oa_hex(md, sizeof(md), hex);
+	*by_member = len >= OA_JWKS_MEMBERS_MIN_BYTES;
 	return true;
 }
 
@@ -124,9 +128,11 @@ put_all(struct oa_ctx *ctx, const char *url, const json_t *set, const struct oa_
 {
 	char digest[DIGEST_HEX + 1], set_key[OA_DOC_CACHE_KEY_BYTES];
 	json_t *head;
+	bool by_member;
 
 	oa_doc_cache_remove(ctx, HEAD_NS, url);
-	if (!oa_doc_cache_put(ctx, SET_NS, url, set, meta) || !set_digest(set, digest))
+	if (!oa_doc_cache_put(ctx, SET_NS, url, set, meta) ||
+	    !set_digest(set, digest, &by_member) || !by_member)
 		return;
 	oa_doc_cache_key(ctx->cfg, url, set_key);
 	if (with_members && !put_members(ctx, MEMBER_NS, set_key, set, digest, &meta->entry))
@@ -193,16 +199,18 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 	char hex[DIGEST_HEX + 1], set_key[16 + DIGEST_HEX];
 	unsigned char md[OA_SHA256_BYTES];
 	struct oa_cache_meta meta;
-	json_t *digest, *set = NULL, *kept;
+	json_t *digest = NULL, *set = NULL, *kept;
 	size_t len = 0;
 	char *text;
 
 	if (ctx->cache == NULL || kid == NULL)
 		return oa_jwks_from_file(path, kid, kid_len, algs, out, r);
 	memset(out, 0, sizeof(*out));
-	if (oa_jwks_file_read(path, &text, &len, r) != OA_OK) {
-		free(text);
-		return r->status;
+	if (oa_jwks_file_read(path, &text, &len, r) != OA_OK)
+		goto done;
+	if (len < OA_JWKS_MEMBERS_MIN_BYTES) {
+		oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, NULL, r);
+		goto done;
 	}
 	/* Named by its text, not its path or times: a file changed in any
 	 * way is another set, whose members were never stored. */

@@ -14,7 +14,8 @@
  * Anything missing, stale or not matching sends the login to the whole
  * set, which keeps every rule (refetch pacing for an unknown kid, stale
  * keys while the issuer is down).  The checks on the set as a whole (its
- * size, no repeated kid) are made once, when it is stored. */
+ * size, no repeated kid) are made once, when it is stored.  A set shorter
+ * than OA_JWKS_MEMBERS_MIN_BYTES is only stored whole. */
 #ifndef OA_JWKS_CACHE_H
 #define OA_JWKS_CACHE_H
 
