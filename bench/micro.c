@@ -1,7 +1,7 @@
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
  * keys from a jwks_file, as each login does it: the JWK Set file is read
- * (and parsed, or its key read from the cache_dir), the token parsed, the
- * signature and the claims checked; and, for
+ * and parsed (for the JWK Set sizes, with a cache_dir, where its keys are
+ * kept), the token parsed, the signature and the claims checked; and, for
  * the JWK Set sizes, with keys from the on-disk cache as a jwks_uri= or
  * discovery issuer's are read at login (the cache opened each time).  Tokens
  * are signed here with the unit tests' JOSE builder.  Beside each
@@ -156,7 +156,8 @@ struct cell {
 	struct oa_config cfg;
 	struct oa_token token;
 	char issuer_arg[128], jwks_arg[512], cache_arg[300];
-	bool cached; /* keys from cache_dir as an issuer's, not a jwks_file */
+	bool cached;     /* keys from cache_dir as an issuer's, not a jwks_file */
+	bool with_cache; /* a cache_dir (for jwks_file=, where its keys are kept) */
 	/* the others */
 	const struct reference *ref;
 	double us[ROUNDS];
@@ -168,8 +169,9 @@ wanted(const char *label)
 	return only_case == NULL || strstr(label, only_case) != NULL;
 }
 
-/* A validation of `token` against the JWK Set at `jwks`; with `cache`, the
- * cache directory where cache_jwks stored it for `url`. */
+/* A validation of `token` against the JWK Set file `jwks`, with the
+ * cache_dir `cache` when not NULL; with `url`, against the set cache_jwks
+ * stored for `url` in `cache` instead. */
 static void
 cell_validate_from(struct cell *c, const char *label, const char *jwks, const char *cache,
 		   const char *url, int keys, const char *token)
@@ -183,19 +185,17 @@ cell_validate_from(struct cell *c, const char *label, const char *jwks, const ch
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	c->kind = CELL_VALIDATE;
 	c->keys = keys;
-	c->cached = cache != NULL;
+	c->cached = url != NULL;
+	c->with_cache = cache != NULL;
 	snprintf(c->issuer_arg, sizeof(c->issuer_arg), "issuer=%s", ISSUER);
-	if (c->cached) {
+	if (c->cached)
 		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_uri=%s", url);
-		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s", cache);
-	} else {
-		/* A login has a cache_dir (by default ~/.cache/pam_oauth2),
-		 * where jwks_file='s keys are kept by the file's SHA-256. */
+	else
 		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_file=%s", jwks);
-		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s/cache-file", dir);
-	}
+	if (c->with_cache)
+		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s", cache);
 	oa_result_init(&r);
-	if (oa_config_parse(6, argv, &c->cfg, &r) != OA_OK ||
+	if (oa_config_parse(c->with_cache ? 6 : 5, argv, &c->cfg, &r) != OA_OK ||
 	    oa_token_intake(token, c->cfg.max_token_bytes, &c->token, &r) != OA_OK) {
 		fprintf(stderr, "%s: %s\n", label, r.reason);
 		exit(1);
@@ -226,11 +226,11 @@ cell_run_once(struct cell *c)
 	}
 	oa_result_init(&r);
 	/* A login opens the cache directory afresh, as the module does. */
-	if (oa_cache_open(c->cfg.cache_dir, true, &cache, &r) != OA_OK) {
+	if (c->with_cache && oa_cache_open(c->cfg.cache_dir, true, &cache, &r) != OA_OK) {
 		fprintf(stderr, "%s: %s\n", c->label, r.reason);
 		exit(1);
 	}
-	oa_ctx_init(&ctx, &c->cfg, &cache);
+	oa_ctx_init(&ctx, &c->cfg, c->with_cache ? &cache : NULL);
 	if (oa_jwt_validate(&ctx, &c->token, &claims, &exp, &r) != OA_OK) {
 		fprintf(stderr, "%s: refused: %s\n", c->label, r.reason);
 		exit(1);
@@ -492,7 +492,7 @@ main(int argc, char **argv)
 	static struct cell per_alg[N_ALGS][3], sizes[3], sets[3], cached_sets[3];
 	static struct reference refs[N_ALGS];
 	EVP_PKEY *rsa, *filler, *keys[N_ALGS];
-	char cmd[64], name[32], url[64], *jwks, *token, *cache;
+	char cmd[64], name[32], url[64], file_cache[64], *jwks, *token, *cache;
 	int row;
 
 	if (argc > 1)
@@ -545,7 +545,10 @@ main(int argc, char **argv)
 		snprintf(name, sizeof(name), "jwks-%d.json", n);
 		jwks = write_jwks(rsa, filler, n - 1, name);
 		snprintf(name, sizeof(name), "RS256, %d keys", n);
-		cell_validate(&sets[row], name, jwks, n, token);
+		/* as a login has by default (~/.cache/pam_oauth2), where
+		 * jwks_file='s keys are kept by the file's SHA-256 */
+		snprintf(file_cache, sizeof(file_cache), "%s/cache-file", dir);
+		cell_validate_from(&sets[row], name, jwks, file_cache, NULL, n, token);
 		cache = cache_jwks(jwks, n, url);
 		snprintf(name, sizeof(name), "RS256, cached, %d keys", n);
 		cell_validate_from(&cached_sets[row++], name, NULL, cache, url, n, token);
