@@ -629,6 +629,12 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 	oa_doc_cache_store(&f.ctx, "jwks", url, dup, 300);
 	oa_cache_close(&f.cache);
 	expect_imported(t + 510, "k3", OA_UNAVAILABLE, 0, 0, false, 1);
+	/* a set under OA_JWKS_MEMBERS_MIN_BYTES is stored whole only, and
+	 * the head of the set before it goes */
+	assert_int_equal(files_named("jwkshead-"), 1);
+	store_set_at(t + 600, jwks);
+	assert_int_equal(files_named("jwkshead-"), 0);
+	expect_imported(t + 610, "k1", OA_OK, 1, 1, false, 0);
 	json_decref(dup);
 	json_decref(set);
 	EVP_PKEY_free(ec);
