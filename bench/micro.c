@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
- * keys from a jwks_file, as each login does it: the JWK Set file is read and
- * parsed, the token parsed, the signature and the claims checked.  Tokens
+ * keys from a jwks_file, as each login does it: the JWK Set file is read
+ * and parsed (for the JWK Set sizes, with a cache_dir, where its keys are
+ * kept), the token parsed, the signature and the claims checked; and, for
+ * the JWK Set sizes, with keys from the on-disk cache as a jwks_uri= or
+ * discovery issuer's are read at login (the cache opened each time).  Tokens
  * are signed here with the unit tests' JOSE builder.  Beside each
  * algorithm, OpenSSL alone on the same key and signature (the floor): the
  * key imported from the raw numbers a JWK carries and the signature
@@ -29,6 +32,8 @@
 #include "config.h"
 #include "context.h"
 #include "jose_builder.h"
+#include "cache.h"
+#include "jwks_cache.h"
 #include "jwt.h"
 #include "token.h"
 
@@ -45,6 +50,46 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The set, as a jwks_uri= or discovery issuer's keys are found at login:
+ * stored in a cache directory of its own, as a fetch stores it, fresh for
+ * a day (the URL, a discard port, is never asked).  Returns the cache's
+ * directory, and the URL in `url`. */
+static char *
+cache_jwks(const char *jwks_path, int n, char url[64])
+{
+	char path[256], *text;
+	const char *argv[] = { "issuer=" ISSUER, "audience=postgres", NULL, NULL };
+	char url_arg[96], cache_arg[300];
+	struct oa_config cfg;
+	struct oa_cache cache;
+	struct oa_ctx ctx;
+	struct oa_result r;
+	json_t *set;
+	FILE *f = fopen(jwks_path, "r");
+
+	snprintf(url, 64, "http://127.0.0.1:9/jwks-%d", n);
+	snprintf(path, sizeof(path), "%s/cache-%d", dir, n);
+	snprintf(url_arg, sizeof(url_arg), "jwks_uri=%s", url);
+	snprintf(cache_arg, sizeof(cache_arg), "cache_dir=%s", path);
+	argv[2] = url_arg;
+	argv[3] = cache_arg;
+	oa_result_init(&r);
+	set = f != NULL ? json_loadf(f, 0, NULL) : NULL;
+	if (f != NULL)
+		fclose(f);
+	if (set == NULL || oa_config_parse(4, argv, &cfg, &r) != OA_OK ||
+	    oa_cache_open(path, true, &cache, &r) != OA_OK) {
+		fprintf(stderr, "cache for %d keys: %s\n", n, r.reason);
+		exit(1);
+	}
+	oa_ctx_init(&ctx, &cfg, &cache);
+	oa_jwks_cache_store(&ctx, url, set, 86400);
+	oa_cache_close(&cache);
+	json_decref(set);
+	text = strdup(path);
+	return text;
 }
 
 /* A JWK Set file of `fillers` copies of `filler` (kids filler-N) followed by
@@ -111,7 +156,9 @@ struct cell {
 	/* CELL_VALIDATE */
 	struct oa_config cfg;
 	struct oa_token token;
-	char issuer_arg[128], jwks_arg[512];
+	char issuer_arg[128], jwks_arg[512], cache_arg[300];
+	bool cached;     /* keys from cache_dir as an issuer's, not a jwks_file */
+	bool with_cache; /* a cache_dir (for jwks_file=, where its keys are kept) */
 	/* the others */
 	const struct reference *ref;
 	double us[ROUNDS];
@@ -123,27 +170,44 @@ wanted(const char *label)
 	return only_case == NULL || strstr(label, only_case) != NULL;
 }
 
-/* A validation of `token` against the JWK Set at `jwks`. */
+/* A validation of `token` against the JWK Set file `jwks`, with the
+ * cache_dir `cache` when not NULL; with `url`, against the set cache_jwks
+ * stored for `url` in `cache` instead. */
 static void
-cell_validate(struct cell *c, const char *label, const char *jwks, int keys, const char *token)
+cell_validate_from(struct cell *c, const char *label, const char *jwks, const char *cache,
+		   const char *url, int keys, const char *token)
 {
 	const char *argv[] = { c->issuer_arg, c->jwks_arg, "audience=postgres",
-			       "username_claim=preferred_username", "max_token_size=65536" };
+			       "username_claim=preferred_username", "max_token_size=65536",
+			       c->cache_arg };
 	struct oa_result r;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	c->kind = CELL_VALIDATE;
 	c->keys = keys;
+	c->cached = url != NULL;
+	c->with_cache = cache != NULL;
 	snprintf(c->issuer_arg, sizeof(c->issuer_arg), "issuer=%s", ISSUER);
-	snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_file=%s", jwks);
+	if (c->cached)
+		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_uri=%s", url);
+	else
+		snprintf(c->jwks_arg, sizeof(c->jwks_arg), "jwks_file=%s", jwks);
+	if (c->with_cache)
+		snprintf(c->cache_arg, sizeof(c->cache_arg), "cache_dir=%s", cache);
 	oa_result_init(&r);
-	if (oa_config_parse(5, argv, &c->cfg, &r) != OA_OK ||
+	if (oa_config_parse(c->with_cache ? 6 : 5, argv, &c->cfg, &r) != OA_OK ||
 	    oa_token_intake(token, c->cfg.max_token_bytes, &c->token, &r) != OA_OK) {
 		fprintf(stderr, "%s: %s\n", label, r.reason);
 		exit(1);
 	}
 	c->token_len = c->token.len;
+}
+
+static void
+cell_validate(struct cell *c, const char *label, const char *jwks, int keys, const char *token)
+{
+	cell_validate_from(c, label, jwks, NULL, NULL, keys, token);
 }
 
 static void reference_run(const struct cell *c);
@@ -152,6 +216,7 @@ static void
 cell_run_once(struct cell *c)
 {
 	struct oa_ctx ctx;
+	struct oa_cache cache = { .dirfd = -1 };
 	struct oa_result r;
 	json_t *claims = NULL;
 	long long exp;
@@ -161,11 +226,17 @@ cell_run_once(struct cell *c)
 		return;
 	}
 	oa_result_init(&r);
-	oa_ctx_init(&ctx, &c->cfg, NULL);
+	/* A login opens the cache directory afresh, as the module does. */
+	if (c->with_cache && oa_cache_open(c->cfg.cache_dir, true, &cache, &r) != OA_OK) {
+		fprintf(stderr, "%s: %s\n", c->label, r.reason);
+		exit(1);
+	}
+	oa_ctx_init(&ctx, &c->cfg, c->with_cache ? &cache : NULL);
 	if (oa_jwt_validate(&ctx, &c->token, &claims, &exp, &r) != OA_OK) {
 		fprintf(stderr, "%s: refused: %s\n", c->label, r.reason);
 		exit(1);
 	}
+	oa_cache_close(&cache);
 	json_decref(claims);
 }
 
@@ -419,10 +490,10 @@ main(int argc, char **argv)
 		const char *alg, *kty;
 	} algs[] = { { "RS256", "RSA" }, { "PS256", "RSA" }, { "ES256", "EC" }, { "EdDSA", "ED25519" } };
 	enum { N_ALGS = sizeof(algs) / sizeof(algs[0]) };
-	static struct cell per_alg[N_ALGS][3], sizes[3], sets[3];
+	static struct cell per_alg[N_ALGS][3], sizes[3], sets[3], cached_sets[3];
 	static struct reference refs[N_ALGS];
 	EVP_PKEY *rsa, *filler, *keys[N_ALGS];
-	char cmd[64], name[32], *jwks, *token;
+	char cmd[64], name[32], url[64], file_cache[64], *jwks, *token, *cache;
 	int row;
 
 	if (argc > 1)
@@ -467,17 +538,28 @@ main(int argc, char **argv)
 	measure_group(sizes, 3);
 	free(jwks);
 
-	table_header("JWKS size (RS256 RSA-2048 keys, the signing key last, token with kid)");
+	table_header("JWKS size (RS256 RSA-2048 keys, the signing key last, token with kid), "
+		     "from a jwks_file");
 	token = make_token("RS256", rsa, 0);
 	row = 0;
 	for (int n = 1; n <= 100; n *= 10) {
 		snprintf(name, sizeof(name), "jwks-%d.json", n);
 		jwks = write_jwks(rsa, filler, n - 1, name);
 		snprintf(name, sizeof(name), "RS256, %d keys", n);
-		cell_validate(&sets[row++], name, jwks, n, token);
+		/* as a login has by default (~/.cache/pam_oauth2), where
+		 * jwks_file='s keys are kept by the file's SHA-256 */
+		snprintf(file_cache, sizeof(file_cache), "%s/cache-file", dir);
+		cell_validate_from(&sets[row], name, jwks, file_cache, NULL, n, token);
+		cache = cache_jwks(jwks, n, url);
+		snprintf(name, sizeof(name), "RS256, cached, %d keys", n);
+		cell_validate_from(&cached_sets[row++], name, NULL, cache, url, n, token);
+		free(cache);
 		free(jwks);
 	}
 	measure_group(sets, 3);
+	table_header("JWKS size as above, from the cache as a jwks_uri= or discovery issuer's keys "
+		     "are read at login");
+	measure_group(cached_sets, 3);
 	free(token);
 
 	printf("\n## Targets, each the median over %d rounds of its ratio to a floor timed in the same round\n\n"
@@ -493,7 +575,9 @@ main(int argc, char **argv)
 		ratio_row(what, &per_alg[i][0], &per_alg[i][2], line);
 	}
 	ratio_row("RS256 16 KB token", &sizes[2], &sizes[0], 2.5);
-	ratio_row("RS256, 100 keys, token with kid", &sets[2], &sets[0], 1.2);
+	ratio_row("RS256, 100 keys from the cache, token with kid", &cached_sets[2],
+		  &cached_sets[0], 1.2);
+	ratio_row("RS256, 100 keys from a jwks_file, token with kid", &sets[2], &sets[0], 1.2);
 
 	for (size_t i = 0; i < N_ALGS; i++) {
 		for (int k = 0; k < 3; k++)
@@ -505,6 +589,7 @@ main(int argc, char **argv)
 	for (int k = 0; k < 3; k++) {
 		cell_clear(&sizes[k]);
 		cell_clear(&sets[k]);
+		cell_clear(&cached_sets[k]);
 	}
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(filler);

@@ -53,6 +53,10 @@
  * for duplicates, so a set of tens of thousands would cost each login
  * seconds of CPU that no timeout= bounds. */
 #define OA_MAX_JWKS_KEYS 256
+/* A JWK Set whose text is shorter is read whole, not key by key
+ * (jwks_cache.h): one or two keys, which parse for less than a head and a
+ * member entry cost to read. */
+#define OA_JWKS_MEMBERS_MIN_BYTES 1024
 
 /* RSA keys from a JWKS.  Under 2048 bits is factorable by a determined
  * attacker (NIST SP 800-131A); over 16384 bits OpenSSL refuses to verify

@@ -746,6 +746,19 @@ oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 }
 
 enum oa_status
+oa_cache_remove(struct oa_cache *c, const char *ns, const char *key, struct oa_result *r)
+{
+	char name[NAME_BYTES];
+
+	if (entry_name(c, ns, key, name, r) != OA_OK)
+		return r->status;
+	if (unlinkat(c->dirfd, name, 0) != 0 && errno != ENOENT)
+		return oa_fail(r, OA_INTERNAL, "cannot remove cache entry %s: %s", name,
+			       strerror(errno));
+	return OA_OK;
+}
+
+enum oa_status
 oa_cache_tidy(struct oa_cache *c, const char *ns, struct oa_result *r)
 {
 	if (c->dirfd < 0)

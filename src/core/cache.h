@@ -67,6 +67,11 @@ enum oa_status oa_cache_put(struct oa_cache *c, const char *ns, const char *key,
 			    const struct oa_cache_meta *meta, size_t max_entries,
 			    struct oa_result *r);
 
+/* Removes the entry stored under ns/key, if any: for an entry that must
+ * stop answering before its replacement is written. */
+enum oa_status oa_cache_remove(struct oa_cache *c, const char *ns, const char *key,
+			       struct oa_result *r);
+
 /* Removes the namespace's entries past their stale_until and the
  * temporary files of writers killed mid-write, and no live entry: for a
  * namespace of few entries written seldom (issuer documents, the token

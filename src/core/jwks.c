@@ -135,14 +135,12 @@ member_wanted(const json_t *member, const char *kid, size_t kid_len, unsigned al
 }
 
 enum oa_status
-oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned algs,
-		  struct oa_jwks *out, struct oa_result *first_skip, struct oa_result *r)
+oa_jwks_check_set(const json_t *doc, struct oa_result *r)
 {
 	const json_t *keys = json_object_get(doc, "keys");
 	size_t count;
 	bool repeat;
 
-	memset(out, 0, sizeof(*out));
 	if (!json_is_array(keys))
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has no \"keys\" array");
 	count = json_array_size(keys);
@@ -153,33 +151,72 @@ oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned a
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	if (repeat)
 		return oa_fail(r, OA_UNAVAILABLE, "JWKS has two keys with the same kid: refused");
+	return OA_OK;
+}
+
+/* Imports member i of the set into out->keys[out->n]; false when the set
+ * is to be refused (memory). */
+static bool
+import_member(const json_t *member, size_t i, struct oa_jwks *out,
+	      struct oa_result *first_skip, struct oa_result *r)
+{
+	struct oa_result why;
+
+	oa_result_init(&why);
+	out->imported++;
+	if (oa_jwk_import(member, &out->keys[out->n], &why) == OA_OK) {
+		out->n++;
+		return true;
+	}
+	oa_jwk_clear(&out->keys[out->n]);
+	if (why.status == OA_INTERNAL) {
+		oa_fail(r, OA_INTERNAL, "%s", why.reason);
+		return false;
+	}
+	if (out->skipped++ == 0 && first_skip != NULL)
+		oa_fail(first_skip, OA_UNAVAILABLE, "key %zu skipped: %s", i, why.reason);
+	return true;
+}
+
+enum oa_status
+oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *first_skip, struct oa_result *r)
+{
+	const json_t *keys = json_object_get(doc, "keys");
+	size_t count;
+
+	memset(out, 0, sizeof(*out));
+	if (oa_jwks_check_set(doc, r) != OA_OK)
+		return r->status;
+	count = json_array_size(keys);
 	out->keys = calloc(count > 0 ? count : 1, sizeof(*out->keys));
 	if (out->keys == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
-	for (size_t i = 0; i < count; i++) {
-		struct oa_result why;
-
-		if (!member_wanted(json_array_get(keys, i), kid, kid_len, algs))
-			continue;
-		oa_result_init(&why);
-		out->imported++;
-		if (oa_jwk_import(json_array_get(keys, i), &out->keys[out->n], &why) == OA_OK) {
-			out->n++;
-			continue;
-		}
-		oa_jwk_clear(&out->keys[out->n]);
-		if (why.status == OA_INTERNAL)
-			return oa_fail(r, OA_INTERNAL, "%s", why.reason);
-		if (out->skipped++ == 0 && first_skip != NULL)
-			oa_fail(first_skip, OA_UNAVAILABLE, "key %zu skipped: %s", i, why.reason);
-	}
+	for (size_t i = 0; i < count; i++)
+		if (member_wanted(json_array_get(keys, i), kid, kid_len, algs) &&
+		    !import_member(json_array_get(keys, i), i, out, first_skip, r))
+			return r->status;
 	return OA_OK;
+}
+
+enum oa_status
+oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
+		    struct oa_jwks *out, struct oa_result *r)
+{
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(member) || !member_has_kid(member, kid, kid_len))
+		return OA_OK;
+	out->keys = calloc(1, sizeof(*out->keys));
+	if (out->keys == NULL)
+		return oa_fail(r, OA_INTERNAL, "out of memory");
+	import_member(member, 0, out, NULL, r);
+	return r->status;
 }
 
 /* The whole file in one read (jansson reading a FILE takes a getc per
  * byte), held to the bound of a set fetched from the issuer. */
-static enum oa_status
-read_jwks_file(const char *path, char **text, size_t *len, struct oa_result *r)
+enum oa_status
+oa_jwks_file_read(const char *path, char **text, size_t *len, struct oa_result *r)
 {
 	struct stat st;
 	size_t want;
@@ -216,21 +253,18 @@ read_jwks_file(const char *path, char **text, size_t *len, struct oa_result *r)
 }
 
 enum oa_status
-oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
-		  struct oa_jwks *out, struct oa_result *r)
+oa_jwks_from_text(const char *path, const char *text, size_t len, const char *kid,
+		  size_t kid_len, unsigned algs, struct oa_jwks *out, json_t **set,
+		  struct oa_result *r)
 {
 	json_error_t err;
 	json_t *doc;
-	char shown[OA_SHOWN_BYTES], *text;
-	size_t len = 0;
+	char shown[OA_SHOWN_BYTES];
 
 	memset(out, 0, sizeof(*out));
-	if (read_jwks_file(path, &text, &len, r) != OA_OK) {
-		free(text);
-		return r->status;
-	}
+	if (set != NULL)
+		*set = NULL;
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	free(text);
 	if (doc == NULL) {
 		oa_json_error_describe(&err, shown, sizeof(shown));
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, shown);
@@ -238,7 +272,23 @@ oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned al
 	if (oa_jwks_from_json(doc, kid, kid_len, algs, out, NULL, r) != OA_OK &&
 	    r->status == OA_UNAVAILABLE)
 		r->status = OA_CONFIG; /* a bad local file is our configuration */
+	if (r->status == OA_OK && set != NULL)
+		*set = json_incref(doc);
 	json_decref(doc);
+	return r->status;
+}
+
+enum oa_status
+oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
+		  struct oa_jwks *out, struct oa_result *r)
+{
+	char *text;
+	size_t len = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (oa_jwks_file_read(path, &text, &len, r) == OA_OK)
+		oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, NULL, r);
+	free(text);
 	return r->status;
 }
 

@@ -5,6 +5,7 @@
 #define OA_JWKS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jwk.h"
@@ -16,6 +17,8 @@ struct oa_jwks {
 	size_t n;
 	size_t skipped;  /* members that are not usable public signature keys */
 	size_t imported; /* members handed to oa_jwk_import, usable or not */
+	bool one_member; /* read from a member's own cache entry (jwks_cache.h),
+			  * not from the whole set */
 };
 
 /* Every algorithm: for `algs` below, when the whole set is to be imported. */
@@ -35,6 +38,31 @@ struct oa_jwks {
 enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_len,
 				 unsigned algs, struct oa_jwks *out,
 				 struct oa_result *first_skip, struct oa_result *r);
+
+/* The checks on a set as a whole that oa_jwks_from_json makes first: a
+ * "keys" array of at most OA_MAX_JWKS_KEYS members, no two with the same
+ * kid.  A set stored member by member (jwks_cache.h) is checked so once,
+ * when it is stored. */
+enum oa_status oa_jwks_check_set(const json_t *doc, struct oa_result *r);
+
+/* The one member of a set that passed oa_jwks_check_set, when it carries
+ * this kid (byte for byte): imported as oa_jwks_from_json would (counted
+ * in imported and, if unusable, in skipped).  `out` is empty for a member
+ * that is not an object or carries another kid. */
+enum oa_status oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
+				   struct oa_jwks *out, struct oa_result *r);
+
+/* The text of jwks_file= `path`, in one read, after the file's checks
+ * (a regular file the service may trust, file_trust.h), at most
+ * OA_MAX_RESPONSE_BYTES; *text is the caller's to free, also on failure. */
+enum oa_status oa_jwks_file_read(const char *path, char **text, size_t *len,
+				 struct oa_result *r);
+
+/* The keys of a jwks_file='s text, as oa_jwks_from_json; failures are
+ * OA_CONFIG.  With `set`, the parsed set as well when OA_OK. */
+enum oa_status oa_jwks_from_text(const char *path, const char *text, size_t len,
+				 const char *kid, size_t kid_len, unsigned algs,
+				 struct oa_jwks *out, json_t **set, struct oa_result *r);
 
 /* Reads a JWK Set from a file (jwks_file=); kid and algs as above. */
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,

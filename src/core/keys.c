@@ -9,6 +9,7 @@
 #include "discovery.h"
 #include "cache_doc.h"
 #include "fetch.h"
+#include "jwks_cache.h"
 
 #define JWKS_NS "jwks"
 
@@ -52,7 +53,7 @@ fetch_set(struct oa_ctx *ctx, const char *url, struct oa_jwks *out,
 		json_t *kept = oa_jwks_kept(fetched);
 
 		if (kept != NULL)
-			oa_doc_cache_store(ctx, JWKS_NS, url, kept, max_age);
+			oa_jwks_cache_store(ctx, url, kept, max_age);
 		json_decref(kept);
 	}
 	json_decref(fetched);
@@ -95,6 +96,9 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 		json_decref(discovery_doc);
 		return r->status;
 	}
+	/* A kid the fresh set has: its member's entry alone, not the set. */
+	if (jws->kid != NULL && oa_jwks_cache_member(ctx, url, jws->kid, jws->kid_len, out))
+		goto done;
 	have_cached = oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta);
 	if (have_cached) {
 		struct oa_result ignored;
@@ -117,7 +121,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 			      &reparse) == OA_OK) {
 		oa_ctx_note(ctx, "using keys fetched %lld s ago: %s",
 			    ctx->now - meta.fetched_at, attempt.reason);
-		oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
+		oa_jwks_cache_retry_later(ctx, url, cached, &meta);
 		goto done;
 	}
 	oa_jwks_clear(out);
@@ -135,8 +139,8 @@ oa_keys_for_token(struct oa_ctx *ctx, const struct oa_jws *jws,
 	/* Every path may clear it, also those that fail before filling it. */
 	memset(out, 0, sizeof(*out));
 	if (ctx->cfg->jwks_file != NULL)
-		return oa_jwks_from_file(ctx->cfg->jwks_file, jws->kid, jws->kid_len,
-					 1u << jws->alg, out, r);
+		return oa_jwks_cache_from_file(ctx, jws->kid, jws->kid_len, 1u << jws->alg, out,
+					       r);
 	return remote_keys(ctx, jws, out, r);
 }
 
@@ -169,7 +173,7 @@ oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
 		/* The failed attempt counts, so such tokens do not make every
 		 * login ask an issuer that is down. */
 		if (cached != NULL)
-			oa_doc_cache_retry_later(ctx, JWKS_NS, url, cached, &meta);
+			oa_jwks_cache_retry_later(ctx, url, cached, &meta);
 	}
 done:
 	json_decref(cached);

@@ -25,6 +25,7 @@
 #include "bounds.h"
 #include "cache_doc.h"
 #include "jose_builder.h"
+#include "jwks_cache.h"
 #include "keys.h"
 
 static char dir[] = "/tmp/oa_test_keys.XXXXXX";
@@ -85,6 +86,25 @@ files_named(const char *prefix)
 		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
 	closedir(d);
 	return n;
+}
+
+/* Removes the files of the cache directory that start with `prefix`. */
+static void
+remove_files_named(const char *prefix)
+{
+	char path[160];
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cache", dir);
+	d = opendir(path);
+	assert_non_null(d);
+	fd = dirfd(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			assert_int_equal(unlinkat(fd, de->d_name, 0), 0);
+	closedir(d);
 }
 
 /* How many connections the "issuer" received since the last call. */
@@ -527,6 +547,171 @@ test_keys_a_token_imports_only_the_keys_it_may_use(void **state)
 	EVP_PKEY_free(ed);
 }
 
+static void
+store_set_at(long long now, const json_t *set)
+{
+	struct fixture f;
+
+	open_fixture(&f, now);
+	oa_jwks_cache_store(&f.ctx, url, set, 300);
+	oa_cache_close(&f.cache);
+}
+
+/* Keys for a token of ES256 naming `kid` at `now`: the outcome, how many
+ * keys were imported and how many usable, whether from the member's own
+ * entry, and the requests made. */
+static void
+expect_imported(long long now, const char *kid, enum oa_status status, size_t imported,
+		size_t usable, bool one_member, int requests)
+{
+	struct oa_jwks keys;
+	char note[400];
+
+	assert_int_equal(keys_at(now, kid, OA_ALG_ES256, &keys, note, sizeof(note)), status);
+	assert_int_equal(keys.imported, imported);
+	assert_int_equal(keys.n, usable);
+	assert_int_equal(keys.one_member, one_member);
+	if (usable == 1)
+		assert_string_equal(keys.keys[0].kid, kid);
+	oa_jwks_clear(&keys);
+	assert_int_equal(requests_attempted(), requests);
+}
+
+/* A token with a kid reads the entry of its member alone: with the whole
+ * set's entry gone, the key is there, imported once, and the issuer is not
+ * asked.  A key the issuer withdrew stops matching with the first set
+ * stored without it, though its member's entry is still on disk.  A set
+ * past its freshness, or a kid the set lacks, goes the whole set's way; a
+ * set repeating a kid stores nothing, and planted whole is refused. */
+static void
+test_keys_a_kid_reads_only_its_members_entry(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed), *dup;
+	long long t = (long long)time(NULL);
+	struct fixture f;
+
+	(void)state;
+	store_set_at(t, set);
+	/* every member has a kid */
+	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
+	remove_files_named("jwks-");
+	expect_imported(t + 10, "k17", OA_OK, 1, 1, true, 0);
+	expect_imported(t + 10, "ed", OA_OK, 1, 1, true, 0);
+	/* the member for encryption is imported, and never verifies */
+	expect_imported(t + 10, "enc", OA_OK, 1, 1, true, 0);
+	/* a kid the set lacks: the whole set, whose entry is gone */
+	expect_imported(t + 10, "k99", OA_UNAVAILABLE, 0, 0, false, 1);
+
+	/* k17 withdrawn; asked 10 s ago, so no refetch for it */
+	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 17), 0);
+	store_set_at(t + 20, set);
+	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
+	expect_imported(t + 30, "k17", OA_OK, 0, 0, false, 0);
+	expect_imported(t + 30, "k16", OA_OK, 1, 1, true, 0);
+
+	/* past max-age: asks, gets no answer, serves the stale set, and the
+	 * head follows the set's new times */
+	expect_imported(t + 321, "k16", OA_OK, 1, 1, false, 1);
+	remove_files_named("jwks-");
+	expect_imported(t + 330, "k16", OA_OK, 1, 1, true, 0);
+	/* past the retry pacing the head no longer answers */
+	expect_imported(t + 400, "k16", OA_UNAVAILABLE, 0, 0, false, 1);
+
+	/* a set repeating a kid stores nothing */
+	dup = json_deep_copy(set);
+	json_array_append_new(json_object_get(dup, "keys"), tb_public_jwk(ed, "k3", NULL));
+	remove_files_named("jwkskey-");
+	store_set_at(t + 500, dup);
+	assert_int_equal(files_named("jwks-"), 0);
+	assert_int_equal(files_named("jwkskey-"), 0);
+	/* and planted whole, as an older version would store it, is refused */
+	open_fixture(&f, t + 500);
+	oa_doc_cache_store(&f.ctx, "jwks", url, dup, 300);
+	oa_cache_close(&f.cache);
+	expect_imported(t + 510, "k3", OA_UNAVAILABLE, 0, 0, false, 1);
+	/* a set under OA_JWKS_MEMBERS_MIN_BYTES is stored whole only, and
+	 * the head of the set before it goes */
+	assert_int_equal(files_named("jwkshead-"), 1);
+	store_set_at(t + 600, jwks);
+	assert_int_equal(files_named("jwkshead-"), 0);
+	expect_imported(t + 610, "k1", OA_OK, 1, 1, false, 0);
+	json_decref(dup);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
+}
+
+/* Keys of jwks_file= `path` for a token of ES256 naming `kid`, with the
+ * cache: how many imported, and whether from the member's own entry. */
+static void
+expect_file_keys(const char *path, const char *kid, size_t imported, bool one_member)
+{
+	char file_arg[200];
+	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", file_arg,
+			       cache_arg };
+	struct oa_config cfg;
+	struct oa_cache cache;
+	struct oa_ctx ctx;
+	struct oa_jws jws;
+	struct oa_jwks keys;
+	struct oa_result r;
+
+	snprintf(file_arg, sizeof(file_arg), "jwks_file=%s", path);
+	oa_result_init(&r);
+	assert_int_equal(oa_config_parse(4, argv, &cfg, &r), OA_OK);
+	assert_int_equal(oa_cache_open(cfg.cache_dir, true, &cache, &r), OA_OK);
+	oa_ctx_init(&ctx, &cfg, &cache);
+	memset(&jws, 0, sizeof(jws));
+	jws.alg = OA_ALG_ES256;
+	jws.kid = kid;
+	jws.kid_len = strlen(kid);
+	assert_int_equal(oa_keys_for_token(&ctx, &jws, &keys, &r), OA_OK);
+	assert_int_equal(keys.imported, imported);
+	assert_int_equal(keys.one_member, one_member);
+	if (imported == 1)
+		assert_string_equal(keys.keys[0].kid, kid);
+	oa_jwks_clear(&keys);
+	oa_cache_close(&cache);
+}
+
+/* jwks_file='s keys are kept by the SHA-256 of the file's text: the first
+ * login parses the file and stores its members, the next reads its kid's
+ * entry alone; a kid the file lacks stores nothing; a file changed in any
+ * way is parsed again, and a key taken out of it is not found, though its
+ * entry for the old text is still on disk. */
+static void
+test_keys_jwks_file_keys_are_kept_by_the_files_text(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed);
+	char *text = json_dumps(set, 0), *path = tb_write_file(dir, "kept.json", text, 0644);
+
+	(void)state;
+	remove_files_named("jwksfile-");
+	expect_file_keys(path, "nope", 0, false);
+	assert_int_equal(files_named("jwksfile-"), 0);
+	expect_file_keys(path, "k5", 1, false);
+	assert_int_equal(files_named("jwksfile-"), SIGNERS + 3);
+	expect_file_keys(path, "k5", 1, true);
+	expect_file_keys(path, "ed", 1, true);
+
+	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 5), 0);
+	free(text);
+	free(path);
+	text = json_dumps(set, 0);
+	path = tb_write_file(dir, "kept.json", text, 0644);
+	expect_file_keys(path, "k5", 0, false);
+	expect_file_keys(path, "k6", 1, false);
+	expect_file_keys(path, "k6", 1, true);
+	assert_int_equal(files_named("jwksfile-"), 2 * (SIGNERS + 3) - 1);
+	free(text);
+	free(path);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
+}
+
 /* What the cache keeps of a set: the members the importer reads, so the
  * kept copy imports, skips and refuses exactly as the whole one. */
 static void
@@ -584,6 +769,9 @@ main(void)
 		cmocka_unit_test_setup(test_keys_only_the_named_key_is_imported, default_arguments),
 		cmocka_unit_test_setup(test_keys_kept_set_drops_only_unread_members, default_arguments),
 		cmocka_unit_test_setup(test_keys_a_token_imports_only_the_keys_it_may_use,
+				       default_arguments),
+		cmocka_unit_test_setup(test_keys_a_kid_reads_only_its_members_entry, default_arguments),
+		cmocka_unit_test_setup(test_keys_jwks_file_keys_are_kept_by_the_files_text,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
