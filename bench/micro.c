@@ -33,7 +33,7 @@
 #include "context.h"
 #include "jose_builder.h"
 #include "cache.h"
-#include "jwks_cache.h"
+#include "cache_jwks.h"
 #include "jwt.h"
 #include "token.h"
 

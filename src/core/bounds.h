@@ -54,7 +54,7 @@
  * seconds of CPU that no timeout= bounds. */
 #define OA_MAX_JWKS_KEYS 256
 /* A JWK Set whose text is shorter is read whole, not key by key
- * (jwks_cache.h): one or two keys, which parse for less than a head and a
+ * (cache_jwks.h): one or two keys, which parse for less than a head and a
  * member entry cost to read. */
 #define OA_JWKS_MEMBERS_MIN_BYTES 1024
 

@@ -152,7 +152,8 @@ void
 oa_doc_cache_fresh_meta(const struct oa_ctx *ctx, long max_age, struct oa_doc_meta *meta)
 {
 	long fresh = max_age < OA_MIN_KEYS_FRESH_SECONDS ? OA_MIN_KEYS_FRESH_SECONDS :
-		     max_age > OA_MAX_KEYS_FRESH_SECONDS ? OA_MAX_KEYS_FRESH_SECONDS : max_age;
+		     max_age > OA_MAX_KEYS_FRESH_SECONDS ? OA_MAX_KEYS_FRESH_SECONDS :
+							   max_age;
 
 	meta->fetched_at = ctx->now;
 	meta->fresh_for = fresh;

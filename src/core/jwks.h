@@ -17,7 +17,7 @@ struct oa_jwks {
 	size_t n;
 	size_t skipped;  /* members that are not usable public signature keys */
 	size_t imported; /* members handed to oa_jwk_import, usable or not */
-	bool one_member; /* read from a member's own cache entry (jwks_cache.h),
+	bool one_member; /* read from a member's own cache entry (cache_jwks.h),
 			  * not from the whole set */
 };
 
@@ -41,7 +41,7 @@ enum oa_status oa_jwks_from_json(const json_t *doc, const char *kid, size_t kid_
 
 /* The checks on a set as a whole that oa_jwks_from_json makes first: a
  * "keys" array of at most OA_MAX_JWKS_KEYS members, no two with the same
- * kid.  A set stored member by member (jwks_cache.h) is checked so once,
+ * kid.  A set stored member by member (cache_jwks.h) is checked so once,
  * when it is stored. */
 enum oa_status oa_jwks_check_set(const json_t *doc, struct oa_result *r);
 

@@ -9,7 +9,7 @@
 #include "discovery.h"
 #include "cache_doc.h"
 #include "fetch.h"
-#include "jwks_cache.h"
+#include "cache_jwks.h"
 
 #define JWKS_NS "jwks"
 

@@ -25,7 +25,7 @@
 #include "bounds.h"
 #include "cache_doc.h"
 #include "jose_builder.h"
-#include "jwks_cache.h"
+#include "cache_jwks.h"
 #include "keys.h"
 
 static char dir[] = "/tmp/oa_test_keys.XXXXXX";

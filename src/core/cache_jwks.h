@@ -16,8 +16,8 @@
  * keys while the issuer is down).  The checks on the set as a whole (its
  * size, no repeated kid) are made once, when it is stored.  A set shorter
  * than OA_JWKS_MEMBERS_MIN_BYTES is only stored whole. */
-#ifndef OA_JWKS_CACHE_H
-#define OA_JWKS_CACHE_H
+#ifndef OA_CACHE_JWKS_H
+#define OA_CACHE_JWKS_H
 
 #include <jansson.h>
 #include <stdbool.h>

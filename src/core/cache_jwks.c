@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The member-by-member cache of a JWK Set (see jwks_cache.h): the set, an
+/* The member-by-member cache of a JWK Set (see cache_jwks.h): the set, an
  * entry per member with a kid, and the head naming the set's SHA-256. */
-#include "jwks_cache.h"
+#include "cache_jwks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +75,10 @@ put_members(struct oa_ctx *ctx, const char *ns, const char *set_key, const json_
 			continue;
 		member_key(set_key, json_string_value(kid), json_string_length(kid), key);
 		entry = json_pack("{s:s, s:O}", "set", digest, "member", member);
-		s = entry == NULL ? oa_fail(&r, OA_INTERNAL, "out of memory") :
-		    oa_cache_put_object(ctx->cache, ns, key, entry, meta, 0, false, &r);
+		if (entry == NULL)
+			s = oa_fail(&r, OA_INTERNAL, "out of memory");
+		else
+			s = oa_cache_put_object(ctx->cache, ns, key, entry, meta, 0, false, &r);
 		json_decref(entry);
 		if (s != OA_OK) {
 			oa_ctx_note(ctx, "cache not written: %s", r.reason);
