@@ -25,8 +25,9 @@ t0=$(date +%s)
 kc_start
 diag "Keycloak $KC_VERSION ready in $(($(date +%s) - t0)) s at $KC_BASE"
 # /dev/log and /etc/pam.d are shared with the other integration tests: the
-# lock (tests/lib/pam.sh convention) is taken once Keycloak is up.
-exec 9>>/tmp/pam_oauth2_integration.lock
+# lock (tests/lib/pam.sh convention) is taken once Keycloak is up; a caller
+# that holds it already for a whole run names another file here.
+exec 9>>"${PAM_OAUTH2_INTEGRATION_LOCK:-/tmp/pam_oauth2_integration.lock}"
 flock 9
 diag "integration lock taken $(($(date +%s) - t0)) s after Keycloak's start began"
 t0=$(date +%s)
