@@ -178,9 +178,13 @@ void
 oa_doc_cache_retry_meta(const struct oa_ctx *ctx, const struct oa_doc_meta *old,
 			struct oa_doc_meta *meta)
 {
+	long long retry = ctx->now + ctx->cfg->jwks_refresh_min_seconds;
+
 	*meta = *old;
 	meta->entry.stored_at = ctx->now;
-	meta->entry.fresh_until = ctx->now + ctx->cfg->jwks_refresh_min_seconds;
+	/* A failed refetch for an unknown kid leaves a fresh document as
+	 * fresh: else its routine fetch would come early, unpaced. */
+	meta->entry.fresh_until = old->entry.fresh_until > retry ? old->entry.fresh_until : retry;
 	if (meta->entry.fresh_until > meta->entry.stale_until)
 		meta->entry.fresh_until = meta->entry.stale_until;
 }

@@ -69,7 +69,8 @@ void oa_doc_cache_key(const struct oa_config *cfg, const char *url,
 
 /* After a failed fetch, keeps serving `doc` but asks again no sooner than
  * jwks_refresh_min= from now (and never past its stale limit), so an issuer
- * that is down is not asked on every login.  The fetch time stays. */
+ * that is down is not asked on every login; a document still fresh stays
+ * so as long as it was.  The fetch time stays. */
 void oa_doc_cache_retry_later(struct oa_ctx *ctx, const char *ns, const char *key,
 			      const json_t *doc, const struct oa_doc_meta *meta);
 

@@ -15,6 +15,7 @@
 #define HEAD_NS "jwkshead"
 #define MEMBER_NS "jwkskey"
 #define FILE_NS "jwksfile"
+#define REFETCH_NS "jwksrefetch"
 
 #define DIGEST_HEX (2 * OA_SHA256_BYTES)
 #define MEMBER_KEY_BYTES (OA_DOC_CACHE_KEY_BYTES + 8 + DIGEST_HEX)
@@ -169,6 +170,51 @@ oa_jwks_cache_retry_later(struct oa_ctx *ctx, const char *url, const json_t *set
 	oa_doc_cache_retry_meta(ctx, old, &meta);
 	/* The members stored with the set still carry its digest. */
 	put_all(ctx, url, set, &meta, false);
+}
+
+void
+oa_jwks_cache_note_refetch(struct oa_ctx *ctx, const char *url)
+{
+	/* Kept as long as any reader's jwks_refresh_min= could count it. */
+	struct oa_cache_meta meta = {
+		.stored_at = ctx->now,
+		.fresh_until = ctx->now + OA_MAX_JWKS_REFRESH_MIN_SECONDS,
+		.stale_until = ctx->now + OA_MAX_JWKS_REFRESH_MIN_SECONDS,
+	};
+	char key[OA_DOC_CACHE_KEY_BYTES];
+	struct oa_result r;
+	json_t *marker;
+
+	if (ctx->cache == NULL)
+		return;
+	oa_result_init(&r);
+	oa_doc_cache_key(ctx->cfg, url, key);
+	marker = json_object();
+	/* Unrecorded, the next such token asks again: as with every entry,
+	 * a cache that cannot be written costs speed, not correctness. */
+	if (marker == NULL ||
+	    oa_cache_put_object(ctx->cache, REFETCH_NS, key, marker, &meta, 0, false, &r) != OA_OK)
+		oa_ctx_note(ctx, "cache not written: %s", marker == NULL ? "out of memory" : r.reason);
+	else if (oa_cache_tidy(ctx->cache, REFETCH_NS, &r) != OA_OK)
+		oa_ctx_note(ctx, "cache not tidied: %s", r.reason);
+	json_decref(marker);
+}
+
+bool
+oa_jwks_cache_refetched_recently(struct oa_ctx *ctx, const char *url)
+{
+	char key[OA_DOC_CACHE_KEY_BYTES];
+	struct oa_cache_meta meta;
+	json_t *marker = NULL;
+	bool recent;
+
+	if (ctx->cache == NULL)
+		return false;
+	oa_doc_cache_key(ctx->cfg, url, key);
+	recent = oa_cache_get_object(ctx->cache, REFETCH_NS, key, ctx->now, false, &marker, &meta) &&
+		 ctx->now - meta.stored_at < ctx->cfg->jwks_refresh_min_seconds;
+	json_decref(marker);
+	return recent;
 }
 
 bool

@@ -15,7 +15,13 @@
  * set, which keeps every rule (refetch pacing for an unknown kid, stale
  * keys while the issuer is down).  The checks on the set as a whole (its
  * size, no repeated kid) are made once, when it is stored.  A set shorter
- * than OA_JWKS_MEMBERS_MIN_BYTES is only stored whole. */
+ * than OA_JWKS_MEMBERS_MIN_BYTES is only stored whole.
+ *
+ * A last small entry ("jwksrefetch", keyed like the set) records when a
+ * token the fresh set could not serve (an unknown kid, or no kid and no
+ * key verifying it) last made a login ask the issuer, answering or not:
+ * only those refetches are paced by jwks_refresh_min=, so a routine fetch
+ * does not hold back the first token of a new key. */
 #ifndef OA_CACHE_JWKS_H
 #define OA_CACHE_JWKS_H
 
@@ -34,6 +40,15 @@ void oa_jwks_cache_store(struct oa_ctx *ctx, const char *url, const json_t *set,
 /* oa_doc_cache_retry_later for the set, and the head with the same times. */
 void oa_jwks_cache_retry_later(struct oa_ctx *ctx, const char *url, const json_t *set,
 			       const struct oa_doc_meta *meta);
+
+/* Records that the issuer at `url` is asked now for a token the fresh set
+ * could not serve. */
+void oa_jwks_cache_note_refetch(struct oa_ctx *ctx, const char *url);
+
+/* Whether such a refetch was recorded for `url` (under this TLS trust)
+ * less than jwks_refresh_min= ago.  A cache without the entry (cache=off,
+ * or written by an older version) has none. */
+bool oa_jwks_cache_refetched_recently(struct oa_ctx *ctx, const char *url);
 
 /* The key named `kid` from the set last stored for `url`, while that set is
  * fresh (not only usable stale): true with the member imported into `out`

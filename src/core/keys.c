@@ -61,25 +61,24 @@ fetch_set(struct oa_ctx *ctx, const char *url, struct oa_jwks *out,
 	return r->status;
 }
 
-/* Whether the issuer was asked for its keys (answering or not) less than
- * jwks_refresh_min= ago: then it is not asked again yet. */
+/* A fresh cached set answers unless the token names a kid it lacks (key
+ * rotation) and no such token made a login ask the issuer within
+ * jwks_refresh_min=: made-up kids then cost the issuer at most one request
+ * per jwks_refresh_min=, while a routine fetch just before a rotation does
+ * not hold back its first token.  Passing the set over records the
+ * refetch. */
 static bool
-asked_recently(const struct oa_ctx *ctx, const struct oa_doc_meta *meta)
-{
-	return ctx->now - meta->entry.stored_at < ctx->cfg->jwks_refresh_min_seconds;
-}
-
-/* A fresh cached set answers unless the token names a kid it lacks and the
- * issuer was last asked at least jwks_refresh_min= ago (key rotation). */
-static bool
-cached_set_answers(struct oa_ctx *ctx, const struct oa_jws *jws,
+cached_set_answers(struct oa_ctx *ctx, const char *url, const struct oa_jws *jws,
 		   const struct oa_jwks *set, const struct oa_doc_meta *meta)
 {
 	if (ctx->now >= meta->entry.fresh_until)
 		return false;
 	if (jws->kid == NULL || oa_jwks_has_kid(set, jws->kid, jws->kid_len))
 		return true;
-	return asked_recently(ctx, meta);
+	if (oa_jwks_cache_refetched_recently(ctx, url))
+		return true;
+	oa_jwks_cache_note_refetch(ctx, url);
+	return false;
 }
 
 static enum oa_status
@@ -106,7 +105,7 @@ remote_keys(struct oa_ctx *ctx, const struct oa_jws *jws, struct oa_jwks *out,
 		oa_result_init(&ignored);
 		if (oa_jwks_from_json(cached, jws->kid, jws->kid_len, 1u << jws->alg, out, NULL,
 				      &ignored) == OA_OK &&
-		    cached_set_answers(ctx, jws, out, &meta))
+		    cached_set_answers(ctx, url, jws, out, &meta))
 			goto done;
 		oa_jwks_clear(out);
 	}
@@ -163,15 +162,18 @@ oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out)
 	oa_result_init(&attempt);
 	if (jwks_url(ctx, &discovery_doc, &url, &attempt) != OA_OK)
 		goto done;
-	if (oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta) && asked_recently(ctx, &meta))
+	if (oa_jwks_cache_refetched_recently(ctx, url))
 		goto done;
+	oa_jwks_cache_note_refetch(ctx, url);
+	oa_doc_cache_load(ctx, JWKS_NS, url, &cached, &meta);
 	if (fetch_set(ctx, url, out, &attempt) == OA_OK) {
 		oa_ctx_note(ctx, "keys fetched again for a token without kid");
 		outcome = OA_REFETCHED;
 	} else {
 		oa_jwks_clear(out);
-		/* The failed attempt counts, so such tokens do not make every
-		 * login ask an issuer that is down. */
+		/* The failed attempt counts (it is recorded above), so such
+		 * tokens do not make every login ask an issuer that is down;
+		 * the cached set serves on meanwhile. */
 		if (cached != NULL)
 			oa_jwks_cache_retry_later(ctx, url, cached, &meta);
 	}

@@ -2,7 +2,8 @@
 /* Where verification keys come from: jwks_file=, jwks_uri=, or the issuer's
  * discovery document; never the token (jku, x5u, jwk, x5c are ignored).
  * Keys fetched over the network are cached on disk between logins, refetched
- * when a token names an unknown kid (at most once per jwks_refresh_min=),
+ * when a token names an unknown kid (such refetches at most once per
+ * jwks_refresh_min=, whenever the set was last fetched),
  * and kept in use for up to jwks_stale_max= while the issuer is down. */
 #ifndef OA_KEYS_H
 #define OA_KEYS_H
@@ -23,7 +24,8 @@ enum oa_refetch {
 };
 
 /* For a token without a kid that none of the keys verified: the issuer's
- * keys fetched again, if it was last asked at least jwks_refresh_min= ago,
+ * keys fetched again, unless such a token or one with an unknown kid made a
+ * login ask the issuer less than jwks_refresh_min= ago,
  * which picks up a rotation the token does not name.  `out` is empty but
  * for OA_REFETCHED; oa_jwks_clear it either way. */
 enum oa_refetch oa_keys_refetched(struct oa_ctx *ctx, struct oa_jwks *out);

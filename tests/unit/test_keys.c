@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,11 +180,16 @@ keys_at(long long now, const char *kid, enum oa_alg alg, struct oa_jwks *set, ch
 	return r.status;
 }
 
+/* The set fetched routinely at `now` and stored whole, with no head and no
+ * refetch for an unknown kid on record (the tests share one cache
+ * directory). */
 static void
 store_at(long long now)
 {
 	struct fixture f;
 
+	remove_files_named("jwkshead-");
+	remove_files_named("jwksrefetch-");
 	open_fixture(&f, now);
 	oa_doc_cache_store(&f.ctx, "jwks", url, jwks, 300);
 	oa_cache_close(&f.cache);
@@ -202,7 +208,9 @@ expect_keys(long long now, const char *kid, enum oa_status status, size_t keys,
 	assert_int_equal(keys_at(now, kid, OA_ALG_ES256, &set, note, sizeof(note)), status);
 	assert_int_equal(set.n, keys);
 	oa_jwks_clear(&set);
-	assert_int_equal(requests_attempted(), requests);
+	if (requests_attempted() != requests)
+		fail_msg("at +%lld s for kid %s: not %d requests", now - (long long)time(NULL),
+			 kid != NULL ? kid : "(none)", requests);
 	if (says != NULL && strstr(note, says) == NULL)
 		fail_msg("at +%lld s the note is \"%s\", not \"%s\"", now - (long long)time(NULL),
 			 note, says);
@@ -216,21 +224,115 @@ test_keys_fresh_cache_answers_without_a_request(void **state)
 	(void)state;
 	store_at(t);
 	expect_keys(t + 10, "k1", OA_OK, 1, 0, NULL);
-	/* an unknown kid within jwks_refresh_min of the fetch: no refetch */
-	expect_keys(t + 59, "k2", OA_OK, 0, 0, NULL);
+	expect_keys(t + 299, "k1", OA_OK, 1, 0, NULL);
 }
 
+/* Keys for a token of `alg` naming `kid` at `now`, answered by an issuer
+ * that publishes `published`: the outcome, the keys and how many requests
+ * it served. */
+static enum oa_status
+keys_from_issuer_at(long long now, const char *kid, const json_t *published,
+		    struct oa_jwks *set, int *served)
+{
+	char *body = json_dumps(published, JSON_COMPACT), note[400];
+	int pipefd[2];
+	pid_t pid;
+	enum oa_status s;
+
+	assert_non_null(body);
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* answers each connection of the next two seconds with the set */
+		struct timespec until;
+		int n = 0;
+
+		close(pipefd[0]);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 2;
+		for (;;) {
+			struct timespec now_mono;
+			char req[4096], head[256];
+			int fd = accept(listener, NULL, NULL);
+
+			clock_gettime(CLOCK_MONOTONIC, &now_mono);
+			if (now_mono.tv_sec > until.tv_sec ||
+			    (now_mono.tv_sec == until.tv_sec && now_mono.tv_nsec >= until.tv_nsec))
+				break;
+			if (fd < 0) {
+				usleep(10000);
+				continue;
+			}
+			fcntl(fd, F_SETFL, 0);
+			if (read(fd, req, sizeof(req)) > 0) {
+				snprintf(head, sizeof(head),
+					 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+					 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+					 strlen(body));
+				if (write(fd, head, strlen(head)) < 0 ||
+				    write(fd, body, strlen(body)) < 0)
+					_exit(2);
+				n++;
+			}
+			close(fd);
+		}
+		if (write(pipefd[1], &n, sizeof(n)) != (ssize_t)sizeof(n))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	s = keys_at(now, kid, OA_ALG_ES256, set, note, sizeof(note));
+	assert_int_equal(read(pipefd[0], served, sizeof(*served)), (ssize_t)sizeof(*served));
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	free(body);
+	return s;
+}
+
+/* The issuer starts signing with a new key 10 s after a routine fetch: the
+ * first token naming it fetches the set again at once and gets the key,
+ * though the set was fetched less than jwks_refresh_min ago. */
 static void
-test_keys_unknown_kid_refetches_after_refresh_min(void **state)
+test_keys_new_kid_refetches_at_once_after_a_routine_fetch(void **state)
+{
+	EVP_PKEY *next = tb_keygen("EC");
+	json_t *rotated = json_deep_copy(jwks);
+	long long t = (long long)time(NULL);
+	struct oa_jwks set;
+	int served = -1;
+
+	(void)state;
+	json_array_append_new(json_object_get(rotated, "keys"), tb_public_jwk(next, "k2", NULL));
+	store_at(t);
+	assert_int_equal(keys_from_issuer_at(t + 10, "k2", rotated, &set, &served), OA_OK);
+	assert_int_equal(served, 1);
+	assert_true(oa_jwks_has_kid(&set, "k2", 2));
+	oa_jwks_clear(&set);
+	/* and the next login finds it in the cache */
+	expect_keys(t + 11, "k2", OA_OK, 1, 0, NULL);
+	json_decref(rotated);
+	EVP_PKEY_free(next);
+}
+
+/* Made-up kids: the first one asks the issuer once, whatever the set's
+ * age; the next wait jwks_refresh_min from that request, which counts
+ * though it failed. */
+static void
+test_keys_made_up_kids_refetch_once_per_refresh_min(void **state)
 {
 	long long t = (long long)time(NULL);
 
 	(void)state;
 	store_at(t);
-	/* the issuer does not answer, so the cached set is served stale */
-	expect_keys(t + 61, "k2", OA_OK, 0, 1, "using keys fetched 61 s ago");
-	/* the failed attempt counts: the next unknown kid waits again */
-	expect_keys(t + 90, "k2", OA_OK, 0, 0, NULL);
+	/* the issuer does not answer, so the cached set is served */
+	expect_keys(t + 10, "made-up-1", OA_OK, 0, 1, "using keys fetched 10 s ago");
+	expect_keys(t + 11, "made-up-2", OA_OK, 0, 0, NULL);
+	expect_keys(t + 69, "made-up-3", OA_OK, 0, 0, NULL);
+	expect_keys(t + 70, "made-up-4", OA_OK, 0, 1, NULL);
+	expect_keys(t + 71, "made-up-5", OA_OK, 0, 0, NULL);
+	/* the known kid is served throughout without a request */
+	expect_keys(t + 72, "k1", OA_OK, 1, 0, NULL);
 }
 
 static void
@@ -380,13 +482,17 @@ test_keys_refetch_for_a_token_without_kid_is_paced(void **state)
 
 	(void)state;
 	store_at(t);
-	assert_int_equal(refetched_at(t + 59, false, true), OA_REFETCH_LATER);
-	assert_int_equal(requests_attempted(), 0);
-	/* the issuer does not answer */
-	assert_int_equal(refetched_at(t + 60, false, true), OA_REFETCH_LATER);
+	/* the issuer does not answer; the set's fetch 10 s ago does not
+	 * count, the failed refetch does */
+	assert_int_equal(refetched_at(t + 10, false, true), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 1);
-	assert_int_equal(refetched_at(t + 119, false, true), OA_REFETCH_LATER);
+	assert_int_equal(refetched_at(t + 69, false, true), OA_REFETCH_LATER);
 	assert_int_equal(requests_attempted(), 0);
+	/* an unknown kid counts as such a token, and the other way round */
+	expect_keys(t + 69, "k2", OA_OK, 0, 0, NULL);
+	assert_int_equal(refetched_at(t + 70, false, true), OA_REFETCH_LATER);
+	assert_int_equal(requests_attempted(), 1);
+	expect_keys(t + 71, "k2", OA_OK, 0, 0, NULL);
 	/* no cache to pace it: the first look asked (and failed), so the
 	 * same login does not ask again */
 	assert_int_equal(refetched_at(t + 120, true, false), OA_REFETCH_LATER);
@@ -552,6 +658,7 @@ store_set_at(long long now, const json_t *set)
 {
 	struct fixture f;
 
+	remove_files_named("jwksrefetch-");
 	open_fixture(&f, now);
 	oa_jwks_cache_store(&f.ctx, url, set, 300);
 	oa_cache_close(&f.cache);
@@ -603,11 +710,13 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 	/* a kid the set lacks: the whole set, whose entry is gone */
 	expect_imported(t + 10, "k99", OA_UNAVAILABLE, 0, 0, false, 1);
 
-	/* k17 withdrawn; asked 10 s ago, so no refetch for it */
+	/* k17 withdrawn: a token naming it asks once (no answer), then its
+	 * set's next tokens are paced */
 	assert_int_equal(json_array_remove(json_object_get(set, "keys"), 17), 0);
 	store_set_at(t + 20, set);
 	assert_int_equal(files_named("jwkskey-"), SIGNERS + 3);
-	expect_imported(t + 30, "k17", OA_OK, 0, 0, false, 0);
+	expect_imported(t + 30, "k17", OA_OK, 0, 0, false, 1);
+	expect_imported(t + 31, "k17", OA_OK, 0, 0, false, 0);
 	expect_imported(t + 30, "k16", OA_OK, 1, 1, true, 0);
 
 	/* past max-age: asks, gets no answer, serves the stale set, and the
@@ -774,7 +883,10 @@ main(void)
 		cmocka_unit_test_setup(test_keys_jwks_file_keys_are_kept_by_the_files_text,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
-		cmocka_unit_test_setup(test_keys_unknown_kid_refetches_after_refresh_min, default_arguments),
+		cmocka_unit_test_setup(test_keys_new_kid_refetches_at_once_after_a_routine_fetch,
+				       default_arguments),
+		cmocka_unit_test_setup(test_keys_made_up_kids_refetch_once_per_refresh_min,
+				       default_arguments),
 		cmocka_unit_test_setup(test_keys_stale_keys_serve_while_the_issuer_is_down, default_arguments),
 		cmocka_unit_test_setup(test_keys_stale_keys_keep_their_fetch_time, default_arguments),
 		cmocka_unit_test_setup(test_keys_the_readers_jwks_stale_max_decides, default_arguments),
