@@ -189,7 +189,9 @@ oa_jwks_cache_note_refetch(struct oa_ctx *ctx, const char *url)
 		return;
 	oa_result_init(&r);
 	oa_doc_cache_key(ctx->cfg, url, key);
-	marker = json_object();
+	/* Not json_object(): inside a PostgreSQL backend that name is the
+	 * server's own SQL function, which the call would reach. */
+	marker = json_pack("{}");
 	/* Unrecorded, the next such token asks again: as with every entry,
 	 * a cache that cannot be written costs speed, not correctness. */
 	if (marker == NULL ||

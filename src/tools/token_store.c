@@ -164,7 +164,7 @@ pt_store_save(struct oa_cache *c, const char *key, const struct pt_token *t, lon
 void
 pt_store_forget(struct oa_cache *c, const char *key, long long now)
 {
-	json_t *root = json_object();
+	json_t *root = json_pack("{}"); /* as the core does (json.c) */
 
 	/* An empty object is not a token: the next load misses. */
 	if (root != NULL)
