@@ -388,3 +388,11 @@ oa_verdict_explain(const struct oa_config *cfg, const char *user,
 {
 	return run(cfg, user != NULL ? user : "", password, trace, v);
 }
+
+const char *
+oa_verdict_outcome_word(enum oa_status status)
+{
+	return status == OA_OK       ? "granted" :
+	       status == OA_REJECTED ? "denied" :
+				       oa_status_name(status);
+}

@@ -44,6 +44,10 @@ enum oa_status oa_verdict_identify(const struct oa_config *cfg, const char *pass
 
 /* The same decision, every step of it recorded in `trace` (initialised by
  * the caller, claims dropped with oa_trace_clear); for pam_oauth2_check. */
+/* The word a log line gives the outcome ("auth granted", "auth denied",
+ * else the status's name), the same in every glue over the core. */
+const char *oa_verdict_outcome_word(enum oa_status status);
+
 enum oa_status oa_verdict_explain(const struct oa_config *cfg, const char *user,
 				  const char *password, struct oa_trace *trace,
 				  struct oa_verdict *v);

@@ -54,14 +54,6 @@ pam_code(enum oa_status status)
 	return PAM_SERVICE_ERR;
 }
 
-static const char *
-outcome_word(enum oa_status status)
-{
-	return status == OA_OK       ? "granted" :
-	       status == OA_REJECTED ? "denied" :
-				       oa_status_name(status);
-}
-
 static bool
 parse_config(pam_handle_t *pamh, int argc, const char **argv,
 	     struct oa_config *cfg)
@@ -205,7 +197,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	}
 	pam_syslog(pamh, verdict.result.status == OA_REJECTED ? LOG_NOTICE : LOG_ERR,
 		   "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s token=sha256:%s reason: %s",
-		   outcome_word(verdict.result.status), shown_user, shown_rhost,
+		   oa_verdict_outcome_word(verdict.result.status), shown_user, shown_rhost,
 		   oa_method_name(verdict.method),
 		   verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
 		   verdict.result.reason);

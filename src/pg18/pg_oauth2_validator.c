@@ -158,14 +158,6 @@ require_hba_scope(const char *scope, struct oa_words *w, struct oa_result *r)
 	return oa_words_append(w, rule, r);
 }
 
-static const char *
-outcome_word(enum oa_status status)
-{
-	return status == OA_OK       ? "granted" :
-	       status == OA_REJECTED ? "denied" :
-				       oa_status_name(status);
-}
-
 static bool
 validate_token(const ValidatorModuleState *state, const char *token, const char *role,
 	       ValidatorModuleResult *result)
@@ -221,8 +213,9 @@ validate_token(const ValidatorModuleState *state, const char *token, const char 
 	}
 	ereport(LOG, (errmsg(LOG_PREFIX "auth %s: user=\"%s\" rhost=%s method=%s%s issuer=%s "
 					"token=sha256:%s reason: %s",
-			     outcome_word(verdict.result.status), shown_role, rhost, oa_method_name(verdict.method),
-			     verdict.from_cache ? "+cache" : "", verdict.issuer, verdict.fingerprint,
+			     oa_verdict_outcome_word(verdict.result.status), shown_role, rhost,
+			     oa_method_name(verdict.method), verdict.from_cache ? "+cache" : "",
+			     verdict.issuer, verdict.fingerprint,
 			     verdict.result.reason)));
 	return verdict.result.status != OA_INTERNAL;
 }
