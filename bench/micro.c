@@ -2,7 +2,8 @@
 /* In-process micro-benchmark of local JWT validation (oa_jwt_validate) with
  * keys from a jwks_file, as each login does it: the JWK Set file is read
  * and parsed (for the JWK Set sizes, with a cache_dir, where its keys are
- * kept), the token parsed, the signature and the claims checked; and, for
+ * kept by the file's identity: opened, checked and not read), the token
+ * parsed, the signature and the claims checked; and, for
  * the JWK Set sizes, with keys from the on-disk cache as a jwks_uri= or
  * discovery issuer's are read at login (the cache opened each time).  Tokens
  * are signed here with the unit tests' JOSE builder.  Beside each
@@ -29,6 +30,7 @@
 #include <openssl/rsa.h>
 
 #include "base64url.h"
+#include "bounds.h"
 #include "config.h"
 #include "context.h"
 #include "jose_builder.h"
@@ -547,7 +549,7 @@ main(int argc, char **argv)
 		jwks = write_jwks(rsa, filler, n - 1, name);
 		snprintf(name, sizeof(name), "RS256, %d keys", n);
 		/* as a login has by default (~/.cache/pam_oauth2), where
-		 * jwks_file='s keys are kept by the file's SHA-256 */
+		 * jwks_file='s keys are kept by the file's identity */
 		snprintf(file_cache, sizeof(file_cache), "%s/cache-file", dir);
 		cell_validate_from(&sets[row], name, jwks, file_cache, NULL, n, token);
 		cache = cache_jwks(jwks, n, url);
@@ -556,6 +558,9 @@ main(int argc, char **argv)
 		free(cache);
 		free(jwks);
 	}
+	/* A jwks_file= in place, as in production: one changed less than
+	 * OA_FILE_SETTLED_SECONDS ago is read and hashed on each login. */
+	sleep(OA_FILE_SETTLED_SECONDS + 1);
 	measure_group(sets, 3);
 	table_header("JWKS size as above, from the cache as a jwks_uri= or discovery issuer's keys "
 		     "are read at login");

@@ -57,6 +57,11 @@
  * (cache_jwks.h): one or two keys, which parse for less than a head and a
  * member entry cost to read. */
 #define OA_JWKS_MEMBERS_MIN_BYTES 1024
+/* A file changed this recently may be changed again within the same tick
+ * of the clock that stamps ctime (a jiffy; a second, or two on some file
+ * systems) and keep its identity (file_trust.h): such a file is known by
+ * its text, not its identity. */
+#define OA_FILE_SETTLED_SECONDS 2
 
 /* RSA keys from a JWKS.  Under 2048 bits is factorable by a determined
  * attacker (NIST SP 800-131A); over 16384 bits OpenSSL refuses to verify

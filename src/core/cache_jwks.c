@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "bounds.h"
 #include "cache_json.h"
+#include "file_trust.h"
 #include "json.h"
 #include "sha256.h"
 
@@ -19,6 +23,7 @@
 
 #define DIGEST_HEX (2 * OA_SHA256_BYTES)
 #define MEMBER_KEY_BYTES (OA_DOC_CACHE_KEY_BYTES + 8 + DIGEST_HEX)
+#define FILE_SET_KEY_BYTES (16 + DIGEST_HEX)
 
 /* The SHA-256 of the set's compact text, as hex: what names a set; and
  * whether the text is long enough to be stored key by key. */
@@ -241,38 +246,101 @@ oa_jwks_cache_member(struct oa_ctx *ctx, const char *url, const char *kid, size_
 	return found;
 }
 
+/* The name of jwks_file='s set in the cache, and what its members' "set"
+ * holds: by its identity when `st` may stand for its text, else by the
+ * SHA-256 of `text`. */
+static void
+file_set_name(const struct stat *st, const char *text, size_t len, char hex[DIGEST_HEX + 1],
+	      char set_key[FILE_SET_KEY_BYTES])
+{
+	unsigned char md[OA_SHA256_BYTES];
+	long long id[OA_FILE_IDENTITY_NUMBERS];
+
+	if (text == NULL) {
+		oa_file_identity(st, id);
+		oa_sha256(id, sizeof(id), md);
+	} else {
+		oa_sha256(text, len, md);
+	}
+	oa_hex(md, sizeof(md), hex);
+	snprintf(set_key, FILE_SET_KEY_BYTES, "jwks_file %s %s", text == NULL ? "id" : "text",
+		 hex);
+}
+
+/* Whether the file's identity (file_trust.h) may stand for its text: it
+ * is long enough to be kept member by member, and its last change is
+ * older than a rewrite could hide in.  `now` is read before the file is
+ * opened, so a change made after this login's read gets a later ctime. */
+static bool
+file_settled(const struct oa_ctx *ctx, const struct stat *st)
+{
+	return st->st_size >= OA_JWKS_MEMBERS_MIN_BYTES &&
+	       (long long)st->st_ctim.tv_sec + OA_FILE_SETTLED_SECONDS <= ctx->now;
+}
+
+static bool
+same_identity(const struct stat *a, const struct stat *b)
+{
+	long long x[OA_FILE_IDENTITY_NUMBERS], y[OA_FILE_IDENTITY_NUMBERS];
+
+	oa_file_identity(a, x);
+	oa_file_identity(b, y);
+	return memcmp(x, y, sizeof(x)) == 0;
+}
+
 enum oa_status
 oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, unsigned algs,
 			struct oa_jwks *out, struct oa_result *r)
 {
 	const char *path = ctx->cfg->jwks_file;
-	char hex[DIGEST_HEX + 1], set_key[16 + DIGEST_HEX];
-	unsigned char md[OA_SHA256_BYTES];
+	char hex[DIGEST_HEX + 1], set_key[FILE_SET_KEY_BYTES];
 	struct oa_cache_meta meta;
+	struct stat st, after;
 	json_t *digest = NULL, *set = NULL, *kept;
 	size_t len = 0;
-	char *text;
+	char *text = NULL;
+	bool settled;
+	int fd;
 
-	if (ctx->cache == NULL || kid == NULL)
-		return oa_jwks_from_file(path, kid, kid_len, algs, out, r);
+	if (ctx->cache == NULL || kid == NULL) {
+		if (oa_jwks_from_file(path, kid, kid_len, algs, out, r) == OA_OK)
+			out->file_read = true;
+		return r->status;
+	}
 	memset(out, 0, sizeof(*out));
-	if (oa_jwks_file_read(path, &text, &len, r) != OA_OK)
+	/* Opened and checked on every login, read only when needed. */
+	if (oa_jwks_file_open(path, &fd, &st, r) != OA_OK)
+		return r->status;
+	settled = file_settled(ctx, &st);
+	if (settled) {
+		file_set_name(&st, NULL, 0, hex, set_key);
+		digest = json_string(hex);
+		if (digest != NULL && read_member(ctx, FILE_NS, set_key, digest, kid, kid_len, out))
+			goto done;
+	}
+	if (oa_jwks_file_read_fd(path, fd, &st, &text, &len, r) != OA_OK)
 		goto done;
 	if (len < OA_JWKS_MEMBERS_MIN_BYTES) {
 		oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, NULL, r);
 		goto done;
 	}
-	/* Named by its text, not its path or times: a file changed in any
-	 * way is another set, whose members were never stored. */
-	oa_sha256(text, len, md);
-	oa_hex(md, sizeof(md), hex);
-	snprintf(set_key, sizeof(set_key), "jwks_file %s", hex);
-	digest = json_string(hex);
-	if (digest != NULL && read_member(ctx, FILE_NS, set_key, digest, kid, kid_len, out))
-		goto done;
+	/* A change while it was read: the text read is known by itself. */
+	if (settled && (fstat(fd, &after) != 0 || !same_identity(&st, &after)))
+		settled = false;
+	if (!settled) {
+		/* Named by its text: a file changed in any way is another set,
+		 * whose members were never stored. */
+		json_decref(digest);
+		file_set_name(&st, text, len, hex, set_key);
+		digest = json_string(hex);
+		if (digest != NULL &&
+		    read_member(ctx, FILE_NS, set_key, digest, kid, kid_len, out))
+			goto done;
+	}
 	/* Only for a kid the file has: a token naming kids it lacks must not
 	 * make each login write the cache. */
-	if (oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, &set, r) != OA_OK ||
+	if (digest == NULL ||
+	    oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, &set, r) != OA_OK ||
 	    out->imported == 0)
 		goto done;
 	/* Kept a day past its last whole read; the set's checks held. */
@@ -283,6 +351,8 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 		put_members(ctx, FILE_NS, set_key, kept, hex, &meta);
 	json_decref(kept);
 done:
+	out->file_read = text != NULL;
+	close(fd);
 	json_decref(set);
 	json_decref(digest);
 	free(text);

@@ -57,13 +57,17 @@ bool oa_jwks_cache_refetched_recently(struct oa_ctx *ctx, const char *url);
 bool oa_jwks_cache_member(struct oa_ctx *ctx, const char *url, const char *kid, size_t kid_len,
 			  struct oa_jwks *out);
 
-/* The keys of jwks_file= for a token naming `kid`: with a cache and a kid,
- * the file is read and hashed on every login (its checks too), and the
- * member stored for that text ("jwksfile", keyed by the SHA-256 of the
- * file's text and of the kid) is used when there is one; else the file is
+/* The keys of jwks_file= for a token naming `kid`.  The file is opened and
+ * its checks made on every login.  With a cache and a kid, the member
+ * stored for the file ("jwksfile", keyed by the file's name in the cache
+ * and the SHA-256 of the kid) is used when there is one; else the file is
  * parsed whole, as oa_jwks_from_file, and its members stored for the next
- * login.  A file changed in any way has another SHA-256, so no key of an
- * older text is ever used for it. */
+ * login.  The file's name in the cache is its identity (file_trust.h) once
+ * its last change is OA_FILE_SETTLED_SECONDS old, so a login reads no more
+ * than its kid's entry; a file changed more recently is read and named by
+ * the SHA-256 of its text.  Either way a file changed since its members
+ * were stored has another name, so no key of an older text is used for
+ * it. */
 enum oa_status oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len,
 				       unsigned algs, struct oa_jwks *out, struct oa_result *r);
 

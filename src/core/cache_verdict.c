@@ -10,6 +10,7 @@
 
 #include "cache.h"
 #include "cache_json.h"
+#include "file_trust.h"
 #include "sha256.h"
 #include "trace.h"
 
@@ -30,23 +31,16 @@ static bool
 add_file_identity(struct oa_sha256 *c, const char *path)
 {
 	struct stat st;
-	long long id[8];
+	long long id[1 + OA_FILE_IDENTITY_NUMBERS];
 
-	/* Eight numbers per option, set or not (then zeros): each file's
-	 * identity keeps its place in the digested bytes. */
-	id[0] = path == NULL ? 0 : 1;
+	/* The same count of numbers per option, set or not (then zeros):
+	 * each file's identity keeps its place in the digested bytes. */
+	memset(id, 0, sizeof(id));
 	if (path != NULL) {
 		if (stat(path, &st) != 0)
 			return false;
-		id[1] = (long long)st.st_dev;
-		id[2] = (long long)st.st_ino;
-		id[3] = (long long)st.st_size;
-		id[4] = (long long)st.st_mtim.tv_sec;
-		id[5] = (long long)st.st_mtim.tv_nsec;
-		id[6] = (long long)st.st_ctim.tv_sec;
-		id[7] = (long long)st.st_ctim.tv_nsec;
-	} else {
-		memset(id + 1, 0, sizeof(id) - sizeof(id[0]));
+		id[0] = 1;
+		oa_file_identity(&st, id + 1);
 	}
 	oa_sha256_update(c, id, sizeof(id));
 	return true;

@@ -229,3 +229,15 @@ oa_file_trust_path(const char *option, const char *path, enum oa_file_kind kind,
 			       strerror(errno));
 	return oa_file_trust_stat(option, path, &st, kind, r);
 }
+
+void
+oa_file_identity(const struct stat *st, long long id[OA_FILE_IDENTITY_NUMBERS])
+{
+	id[0] = (long long)st->st_dev;
+	id[1] = (long long)st->st_ino;
+	id[2] = (long long)st->st_size;
+	id[3] = (long long)st->st_mtim.tv_sec;
+	id[4] = (long long)st->st_mtim.tv_nsec;
+	id[5] = (long long)st->st_ctim.tv_sec;
+	id[6] = (long long)st->st_ctim.tv_nsec;
+}

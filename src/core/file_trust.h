@@ -44,4 +44,14 @@ enum oa_status oa_file_trust_stat(const char *option, const char *path,
 				  const struct stat *st, enum oa_file_kind kind,
 				  struct oa_result *r);
 
+/* The numbers that change whenever a file's bytes may have: device, inode,
+ * size, mtime and ctime (seconds and nanoseconds).  Any write, rename
+ * over, chmod or chown sets ctime to the time of the change, which no one
+ * but root can set back; so a file whose identity is unchanged has its
+ * bytes unchanged, once its ctime is older than the clock's granularity
+ * (OA_FILE_SETTLED_SECONDS): a rewrite within the same tick could keep
+ * the same ctime. */
+#define OA_FILE_IDENTITY_NUMBERS 7
+void oa_file_identity(const struct stat *st, long long id[OA_FILE_IDENTITY_NUMBERS]);
+
 #endif

@@ -213,43 +213,60 @@ oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
 	return r->status;
 }
 
+enum oa_status
+oa_jwks_file_open(const char *path, int *fd, struct stat *st, struct oa_result *r)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0)
+		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(errno));
+	if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		oa_fail(r, OA_CONFIG, "jwks_file %s is not a regular file", path);
+	} else {
+		/* The file read, not the path checked with the arguments. */
+		if (oa_file_trust_fd("jwks_file", path, *fd, OA_FILE_PLAIN, r) == OA_OK)
+			return OA_OK;
+	}
+	close(*fd);
+	*fd = -1;
+	return r->status;
+}
+
 /* The whole file in one read (jansson reading a FILE takes a getc per
  * byte), held to the bound of a set fetched from the issuer. */
 enum oa_status
-oa_jwks_file_read(const char *path, char **text, size_t *len, struct oa_result *r)
+oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st, char **text,
+		     size_t *len, struct oa_result *r)
 {
-	struct stat st;
 	size_t want;
-	int err, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int err;
 
-	*text = NULL;
-	if (fd < 0)
-		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return oa_fail(r, OA_CONFIG, "jwks_file %s is not a regular file", path);
-	}
-	/* The file read, not the path checked with the arguments. */
-	if (oa_file_trust_fd("jwks_file", path, fd, OA_FILE_PLAIN, r) != OA_OK) {
-		close(fd);
-		return r->status;
-	}
-	want = st.st_size < OA_MAX_RESPONSE_BYTES ? (size_t)st.st_size : OA_MAX_RESPONSE_BYTES;
+	want = st->st_size < OA_MAX_RESPONSE_BYTES ? (size_t)st->st_size : OA_MAX_RESPONSE_BYTES;
 	/* One byte more, to tell a file over the bound (or grown since
 	 * fstat) from one at it. */
 	*text = malloc(want + 1);
-	if (*text == NULL) {
-		close(fd);
+	if (*text == NULL)
 		return oa_fail(r, OA_INTERNAL, "out of memory");
-	}
 	err = oa_read_full(fd, *text, want + 1, len);
-	close(fd);
 	if (err != 0)
 		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(err));
 	if (*len > OA_MAX_RESPONSE_BYTES)
 		return oa_fail(r, OA_CONFIG, "jwks_file %s is over %d bytes", path,
 			       OA_MAX_RESPONSE_BYTES);
 	return OA_OK;
+}
+
+enum oa_status
+oa_jwks_file_read(const char *path, char **text, size_t *len, struct oa_result *r)
+{
+	struct stat st;
+	int fd;
+
+	*text = NULL;
+	if (oa_jwks_file_open(path, &fd, &st, r) != OA_OK)
+		return r->status;
+	oa_jwks_file_read_fd(path, fd, &st, text, len, r);
+	close(fd);
+	return r->status;
 }
 
 enum oa_status

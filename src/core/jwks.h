@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "jwk.h"
 #include "jws.h"
@@ -19,6 +20,7 @@ struct oa_jwks {
 	size_t imported; /* members handed to oa_jwk_import, usable or not */
 	bool one_member; /* read from a member's own cache entry (cache_jwks.h),
 			  * not from the whole set */
+	bool file_read;  /* jwks_file='s text was read for these keys */
 };
 
 /* Every algorithm: for `algs` below, when the whole set is to be imported. */
@@ -52,9 +54,18 @@ enum oa_status oa_jwks_check_set(const json_t *doc, struct oa_result *r);
 enum oa_status oa_jwks_from_member(const json_t *member, const char *kid, size_t kid_len,
 				   struct oa_jwks *out, struct oa_result *r);
 
-/* The text of jwks_file= `path`, in one read, after the file's checks
- * (a regular file the service may trust, file_trust.h), at most
+/* jwks_file= `path` opened, and the opened file checked (a regular file
+ * the service may trust, file_trust.h): *fd is the caller's to close, and
+ * -1 on failure; *st is its fstat. */
+enum oa_status oa_jwks_file_open(const char *path, int *fd, struct stat *st,
+				 struct oa_result *r);
+
+/* The text of the file oa_jwks_file_open opened, in one read, at most
  * OA_MAX_RESPONSE_BYTES; *text is the caller's to free, also on failure. */
+enum oa_status oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st,
+				    char **text, size_t *len, struct oa_result *r);
+
+/* Both, for `path`: its text, checked; *text as above. */
 enum oa_status oa_jwks_file_read(const char *path, char **text, size_t *len,
 				 struct oa_result *r);
 

@@ -752,9 +752,12 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 }
 
 /* Keys of jwks_file= `path` for a token of ES256 naming `kid`, with the
- * cache: how many imported, and whether from the member's own entry. */
+ * cache and the clock at `now`: how many imported, whether from the
+ * member's own entry, whether the file's text was read, and (when not
+ * NULL) the key it must be. */
 static void
-expect_file_keys(const char *path, const char *kid, size_t imported, bool one_member)
+expect_file_keys_at(long long now, const char *path, const char *kid, size_t imported,
+		    bool one_member, bool file_read, const EVP_PKEY *want)
 {
 	char file_arg[200];
 	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", file_arg,
@@ -771,6 +774,7 @@ expect_file_keys(const char *path, const char *kid, size_t imported, bool one_me
 	assert_int_equal(oa_config_parse(4, argv, &cfg, &r), OA_OK);
 	assert_int_equal(oa_cache_open(cfg.cache_dir, true, &cache, &r), OA_OK);
 	oa_ctx_init(&ctx, &cfg, &cache);
+	ctx.now = now;
 	memset(&jws, 0, sizeof(jws));
 	jws.alg = OA_ALG_ES256;
 	jws.kid = kid;
@@ -778,10 +782,32 @@ expect_file_keys(const char *path, const char *kid, size_t imported, bool one_me
 	assert_int_equal(oa_keys_for_token(&ctx, &jws, &keys, &r), OA_OK);
 	assert_int_equal(keys.imported, imported);
 	assert_int_equal(keys.one_member, one_member);
+	assert_int_equal(keys.file_read, file_read);
 	if (imported == 1)
 		assert_string_equal(keys.keys[0].kid, kid);
+	if (want != NULL) {
+		assert_int_equal(keys.n, 1);
+		assert_int_equal(EVP_PKEY_eq(keys.keys[0].pkey, want), 1);
+	}
 	oa_jwks_clear(&keys);
 	oa_cache_close(&cache);
+}
+
+/* The second of `path`'s last change. */
+static long long
+changed_at(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (long long)st.st_ctim.tv_sec;
+}
+
+/* As a login just after the file was written: its text is read. */
+static void
+expect_file_keys(const char *path, const char *kid, size_t imported, bool one_member)
+{
+	expect_file_keys_at(changed_at(path), path, kid, imported, one_member, true, NULL);
 }
 
 /* jwks_file='s keys are kept by the SHA-256 of the file's text: the first
@@ -818,6 +844,83 @@ test_keys_jwks_file_keys_are_kept_by_the_files_text(void **state)
 	free(path);
 	json_decref(set);
 	EVP_PKEY_free(ec);
+	EVP_PKEY_free(ed);
+}
+
+/* `text` written over `path` in place (same inode), until its ctime
+ * differs from before, as a later edit's would. */
+static void
+rewrite_in_place(const char *path, const char *text)
+{
+	struct stat before, after;
+	int tries = 0;
+
+	assert_int_equal(stat(path, &before), 0);
+	do {
+		int fd = open(path, O_WRONLY | O_TRUNC);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+		close(fd);
+		assert_int_equal(stat(path, &after), 0);
+		if (after.st_ctim.tv_sec == before.st_ctim.tv_sec &&
+		    after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
+			nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+		else
+			break;
+	} while (++tries < 400);
+	assert_int_equal(after.st_ino, before.st_ino);
+}
+
+/* A jwks_file= whose last change is OA_FILE_SETTLED_SECONDS old is known
+ * by its identity: once its members are stored, a login opens and checks
+ * the file but reads only its kid's entry.  Rewritten in place to the same
+ * size with k5 now another key, the next login reads it again and gets
+ * the new k5.  Changed less than OA_FILE_SETTLED_SECONDS ago, it is read
+ * on every login, even when its kid's entry answers. */
+static void
+test_keys_jwks_file_settled_is_known_by_its_identity(void **state)
+{
+	EVP_PKEY *ec = tb_keygen("EC"), *other = tb_keygen("EC"), *ed = tb_keygen("ED25519");
+	json_t *set = mixed_set(ec, ed);
+	char *before, *after, *path;
+	long long t;
+
+	(void)state;
+	assert_int_equal(json_array_set_new(json_object_get(set, "keys"), 6,
+					    tb_public_jwk(other, "k6", NULL)), 0);
+	before = json_dumps(set, 0);
+	assert_int_equal(json_array_set_new(json_object_get(set, "keys"), 5,
+					    tb_public_jwk(other, "k5", NULL)), 0);
+	assert_int_equal(json_array_set_new(json_object_get(set, "keys"), 6,
+					    tb_public_jwk(ec, "k6", NULL)), 0);
+	after = json_dumps(set, 0);
+	assert_int_equal(strlen(before), strlen(after));
+	path = tb_write_file(dir, "settled.json", before, 0644);
+	remove_files_named("jwksfile-");
+	t = changed_at(path);
+
+	/* just written: read every time, a hit or not */
+	expect_file_keys_at(t, path, "k5", 1, false, true, ec);
+	expect_file_keys_at(t + 1, path, "k5", 1, true, true, ec);
+	/* settled: read once more to store its members by identity, then not */
+	expect_file_keys_at(t + 10, path, "k5", 1, false, true, ec);
+	expect_file_keys_at(t + 10, path, "k5", 1, true, false, ec);
+	expect_file_keys_at(t + 10, path, "k6", 1, true, false, other);
+	/* a kid the file lacks: read, and nothing stored for it */
+	expect_file_keys_at(t + 10, path, "nope", 0, false, true, NULL);
+
+	rewrite_in_place(path, after);
+	t = changed_at(path);
+	expect_file_keys_at(t + 10, path, "k5", 1, false, true, other);
+	expect_file_keys_at(t + 10, path, "k5", 1, true, false, other);
+	expect_file_keys_at(t + 10, path, "k6", 1, true, false, ec);
+	free(before);
+	free(after);
+	free(path);
+	json_decref(set);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(other);
 	EVP_PKEY_free(ed);
 }
 
@@ -881,6 +984,8 @@ main(void)
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_a_kid_reads_only_its_members_entry, default_arguments),
 		cmocka_unit_test_setup(test_keys_jwks_file_keys_are_kept_by_the_files_text,
+				       default_arguments),
+		cmocka_unit_test_setup(test_keys_jwks_file_settled_is_known_by_its_identity,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_new_kid_refetches_at_once_after_a_routine_fetch,
