@@ -339,9 +339,8 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 	}
 	/* Only for a kid the file has: a token naming kids it lacks must not
 	 * make each login write the cache. */
-	if (digest == NULL ||
-	    oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, &set, r) != OA_OK ||
-	    out->imported == 0)
+	if (oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, &set, r) != OA_OK ||
+	    out->imported == 0 || digest == NULL)
 		goto done;
 	/* Kept a day past its last whole read; the set's checks held. */
 	meta.stored_at = ctx->now;
