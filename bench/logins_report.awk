@@ -15,15 +15,6 @@
 # ui and in_: the issuer's own userinfo and introspection times ("-" if
 # not measured).
 
-# Sets lo and hi to the bounds of the median's interval (sorts a).
-function interval(a, n,    j) {
-	sort(a, n)
-	j = int(n / 2 - 0.98 * sqrt(n))
-	if (j < 1)
-		j = 1
-	lo = a[j]
-	hi = a[n - j + 1]
-}
 # The mean of the pam_permit runs just before and just after run `seq`
 # (field f: 5 the rate, 6 the CPU); "" if there is none.
 function around(cl, r, seq, f,    s, before, after) {
@@ -41,11 +32,6 @@ function around(cl, r, seq, f,    s, before, after) {
 	if (after == "")
 		return field[cl, r, before, f]
 	return (field[cl, r, before, f] + field[cl, r, after, f]) / 2
-}
-function verdict(atleast, line) {
-	if (atleast)
-		return lo >= line ? "held" : hi < line ? "not held" : "within noise"
-	return hi <= line ? "held" : lo > line ? "not held" : "within noise"
 }
 
 {

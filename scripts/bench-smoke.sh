@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # The benchmark scripts run from a clean clone and print their tables: a
 # short run of each (bench/cpu.sh, bench/micro.sh, bench/logins.sh on a
-# subset of rows, bench/inside.sh), checking the shape of what they print,
-# never a figure's size (that is the benchmarks' job, not a test's).  As
-# root, after a build in BUILD_DIR (default build/release).  TAP output, ending with
-# "bench: N passed, N failed" (scripts/test.sh adds it to its totals).
+# subset of rows, bench/paired_logins.sh, bench/inside.sh), checking the
+# shape of what they print, never a figure's size (that is the benchmarks'
+# job, not a test's).  As root, after a build in BUILD_DIR (default
+# build/release).  TAP output, ending with "bench: N passed, N failed"
+# (scripts/test.sh adds it to its totals).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/tap.sh
@@ -58,6 +59,14 @@ check "BENCH_TLS=1 bench/logins.sh 1 1 exits 0" test "$rc" -eq 0
 check "BENCH_TLS=1: every pgbench run logged in over TLS" \
 	eval 'grep -q "sslmode=require" "$out/tls" && test -z "$(grep -i warning "$out/tls.err")"'
 check "BENCH_TLS=1: the floors and the row asked for" rows "$out/tls" pam_permit pam_ask_permit jwt_cached_keys
+
+bench/paired_logins.sh 2 3 >"$out/paired" 2>"$out/paired.err"
+rc=$?
+check "bench/paired_logins.sh 2 3 exits 0" test "$rc" -eq 0
+check "bench/paired_logins.sh prints pam_ask_permit against itself and each row of issue 17" \
+	eval 'test "$(grep -cE "^\| (pam_ask_permit \(itself\)|userinfo_cached|introspect_cached|jwt_cached_keys|jwt_cached_verdict) \| [12] \| 6 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \|" "$out/paired")" -eq 10'
+check "bench/paired_logins.sh judges issue 17's seven lines against pam_ask_permit" \
+	eval 'test "$(grep -cE "\| >= 0\.(95|90) \| (held|not held|within noise) \|\$" "$out/paired")" -eq 7'
 
 bench/inside.sh 5 >"$out/inside" 2>"$out/inside.err"
 rc=$?
