@@ -256,20 +256,6 @@ oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st, char **tex
 }
 
 enum oa_status
-oa_jwks_file_read(const char *path, char **text, size_t *len, struct oa_result *r)
-{
-	struct stat st;
-	int fd;
-
-	*text = NULL;
-	if (oa_jwks_file_open(path, &fd, &st, r) != OA_OK)
-		return r->status;
-	oa_jwks_file_read_fd(path, fd, &st, text, len, r);
-	close(fd);
-	return r->status;
-}
-
-enum oa_status
 oa_jwks_from_text(const char *path, const char *text, size_t len, const char *kid,
 		  size_t kid_len, unsigned algs, struct oa_jwks *out, json_t **set,
 		  struct oa_result *r)
@@ -299,12 +285,17 @@ enum oa_status
 oa_jwks_from_file(const char *path, const char *kid, size_t kid_len, unsigned algs,
 		  struct oa_jwks *out, struct oa_result *r)
 {
-	char *text;
+	struct stat st;
+	char *text = NULL;
 	size_t len = 0;
+	int fd;
 
 	memset(out, 0, sizeof(*out));
-	if (oa_jwks_file_read(path, &text, &len, r) == OA_OK)
+	if (oa_jwks_file_open(path, &fd, &st, r) != OA_OK)
+		return r->status;
+	if (oa_jwks_file_read_fd(path, fd, &st, &text, &len, r) == OA_OK)
 		oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, NULL, r);
+	close(fd);
 	free(text);
 	return r->status;
 }

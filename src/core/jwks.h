@@ -65,17 +65,14 @@ enum oa_status oa_jwks_file_open(const char *path, int *fd, struct stat *st,
 enum oa_status oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st,
 				    char **text, size_t *len, struct oa_result *r);
 
-/* Both, for `path`: its text, checked; *text as above. */
-enum oa_status oa_jwks_file_read(const char *path, char **text, size_t *len,
-				 struct oa_result *r);
-
 /* The keys of a jwks_file='s text, as oa_jwks_from_json; failures are
  * OA_CONFIG.  With `set`, the parsed set as well when OA_OK. */
 enum oa_status oa_jwks_from_text(const char *path, const char *text, size_t len,
 				 const char *kid, size_t kid_len, unsigned algs,
 				 struct oa_jwks *out, json_t **set, struct oa_result *r);
 
-/* Reads a JWK Set from a file (jwks_file=); kid and algs as above. */
+/* Reads a JWK Set from a file (jwks_file=), opened, checked and read as
+ * above; kid and algs as oa_jwks_from_json. */
 enum oa_status oa_jwks_from_file(const char *path, const char *kid, size_t kid_len,
 				 unsigned algs, struct oa_jwks *out, struct oa_result *r);
 
