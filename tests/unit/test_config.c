@@ -19,6 +19,24 @@
 #define NARGS(...) ((int)(sizeof(ARGV(__VA_ARGS__)) / sizeof(const char *)))
 #define PARSE(cfg, r, ...) oa_config_parse(NARGS(__VA_ARGS__), ARGV(__VA_ARGS__), cfg, r)
 
+/* A private file in /tmp (mkstemp's mode, 0600) holding `text`, named on
+ * the pam.d line as "OPTION=PATH" in `arg`; `path` (a mkstemp template of
+ * SECRET_TEMPLATE's size) is the caller's to unlink. */
+#define SECRET_TEMPLATE "/tmp/oa_test_secret.XXXXXX"
+static void
+secret_file_arg(char path[sizeof(SECRET_TEMPLATE)], const char *text, const char *option,
+		char *arg, size_t arg_size)
+{
+	int fd;
+
+	memcpy(path, SECRET_TEMPLATE, sizeof(SECRET_TEMPLATE));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(arg, arg_size, "%s=%s", option, path);
+}
+
 static void
 test_config_positional_seed_line(void **state)
 {
@@ -133,17 +151,13 @@ test_config_first_pass_words_accepted(void **state)
 static void
 test_config_word_options(void **state)
 {
-	char path[] = "/tmp/oa_test_secret.XXXXXX";
-	int fd = mkstemp(path);
+	char path[sizeof(SECRET_TEMPLATE)];
 	char arg[64];
 	struct oa_config cfg;
 	struct oa_result r;
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "s3cret", 6), 6);
-	close(fd);
-	snprintf(arg, sizeof(arg), "client_secret_file=%s", path);
+	secret_file_arg(path, "s3cret", "client_secret_file", arg, sizeof(arg));
 	oa_result_init(&r);
 	assert_int_equal(PARSE(&cfg, &r, "userinfo=https://i.example/u"), OA_OK);
 	assert_int_equal(cfg.cache, OA_CACHE_ON);
@@ -387,19 +401,15 @@ test_config_jwt_mode_rejects_bad_combinations(void **state)
 static void
 test_config_hmac_secret_file_must_be_private(void **state)
 {
-	char path[] = "/tmp/oa_test_secret.XXXXXX";
-	int fd = mkstemp(path);
+	char path[sizeof(SECRET_TEMPLATE)];
 	char arg[64];
 	struct oa_config cfg;
 	struct oa_result r;
 	const char *argv[] = { "issuer=supabase", "audience=authenticated", arg };
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "0123456789abcdef0123456789abcdef", 32), 32);
-	close(fd);
-	snprintf(arg, sizeof(arg), "hmac_secret_file=%s", path);
-	chmod(path, 0600);
+	secret_file_arg(path, "0123456789abcdef0123456789abcdef", "hmac_secret_file", arg,
+			sizeof(arg));
 	oa_result_init(&r);
 	if (oa_config_parse(3, argv, &cfg, &r) != OA_OK)
 		fail_msg("%s", r.reason);
@@ -428,18 +438,13 @@ test_config_hmac_secret_file_must_be_private(void **state)
 static void
 test_config_introspect_jwt_needs_issuer_and_introspection(void **state)
 {
-	char path[] = "/tmp/oa_test_secret.XXXXXX";
-	int fd = mkstemp(path);
+	char path[sizeof(SECRET_TEMPLATE)];
 	char secret[64];
 	struct oa_config cfg;
 	struct oa_result r;
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "s3cret\n", 7), 7);
-	close(fd);
-	chmod(path, 0600);
-	snprintf(secret, sizeof(secret), "client_secret_file=%s", path);
+	secret_file_arg(path, "s3cret\n", "client_secret_file", secret, sizeof(secret));
 	oa_result_init(&r);
 	if (PARSE(&cfg, &r, "issuer=https://i.example", "audience=db",
 		  "introspection=https://i.example/introspect", "client_id=db", secret,
