@@ -259,23 +259,24 @@ kc_token "$WORK/alice_newkey" psql alice alice-pw
 check "rotation: new tokens carry another kid" \
 	test "$(jwt_part "$WORK/alice_newkey" 0 | jq -r .kid)" != "$(jwt_part "$WORK/alice_oldkey" 0 | jq -r .kid)"
 failures=0
-for i in 1 2 3; do
-	kc_token "$WORK/rot$i" psql alice alice-pw
-	for f in "$WORK/alice_oldkey" "$WORK/rot$i"; do
+# rotation_logins TOKEN_FILE...: each logs in as alice; a refusal is
+# counted in failures, with the module's reason.
+rotation_logins() {
+	local f got
+	for f in "$@"; do
 		log_mark
 		got=$(pg_login alice "$f" "$WHO")
 		[ "$got" = "logged in as alice" ] ||
 			{ failures=$((failures + 1)); printf '#   %s\n' "$got"; why_not -1; }
 	done
+}
+for i in 1 2 3; do
+	kc_token "$WORK/rot$i" psql alice alice-pw
+	rotation_logins "$WORK/alice_oldkey" "$WORK/rot$i"
 done
 kc_admin GET "/components/$old_key" | jq '.config.active = ["false"]' >"$WORK/oldkey.json"
 kc_admin PUT "/components/$old_key" --data-binary @"$WORK/oldkey.json" -o /dev/null
-for f in "$WORK/alice_oldkey" "$WORK/alice_newkey"; do
-	log_mark
-	got=$(pg_login alice "$f" "$WHO")
-	[ "$got" = "logged in as alice" ] ||
-		{ failures=$((failures + 1)); printf '#   %s\n' "$got"; why_not -1; }
-done
+rotation_logins "$WORK/alice_oldkey" "$WORK/alice_newkey"
 check "rotation: no login failed while keys were added and the old one retired ($failures failures)" \
 	test "$failures" -eq 0
 kc_admin DELETE "/components/$old_key" -o /dev/null
