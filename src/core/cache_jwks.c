@@ -96,11 +96,12 @@ put_members(struct oa_ctx *ctx, const char *ns, const char *set_key, const json_
 	return true;
 }
 
-/* The member `kid` stored in `ns` for the set `digest`, imported into
- * `out`: true for one import, usable or not. */
+/* The member `kid` stored in `ns` for the set whose digest is the
+ * `digest_len` bytes at `digest`, imported into `out`: true for one
+ * import, usable or not. */
 static bool
-read_member(struct oa_ctx *ctx, const char *ns, const char *set_key, const json_t *digest,
-	    const char *kid, size_t kid_len, struct oa_jwks *out)
+read_member(struct oa_ctx *ctx, const char *ns, const char *set_key, const char *digest,
+	    size_t digest_len, const char *kid, size_t kid_len, struct oa_jwks *out)
 {
 	char key[MEMBER_KEY_BYTES];
 	json_t *entry = NULL;
@@ -109,10 +110,8 @@ read_member(struct oa_ctx *ctx, const char *ns, const char *set_key, const json_
 
 	memset(out, 0, sizeof(*out));
 	member_key(set_key, kid, kid_len, key);
-	if (!json_is_string(digest) ||
-	    !oa_cache_get_object(ctx->cache, ns, key, ctx->now, false, &entry, NULL) ||
-	    !oa_json_string_equals(json_object_get(entry, "set"), json_string_value(digest),
-				   json_string_length(digest))) {
+	if (!oa_cache_get_object(ctx->cache, ns, key, ctx->now, false, &entry, NULL) ||
+	    !oa_json_string_equals(json_object_get(entry, "set"), digest, digest_len)) {
 		json_decref(entry);
 		return false;
 	}
@@ -238,9 +237,12 @@ oa_jwks_cache_member(struct oa_ctx *ctx, const char *url, const char *kid, size_
 	 * set's path decides, with its notes. */
 	if (ctx->cache != NULL && oa_doc_cache_peek(ctx, HEAD_NS, url, &head, &meta) &&
 	    ctx->now < meta.entry.fresh_until) {
+		const json_t *digest = json_object_get(head, "set");
+
 		oa_doc_cache_key(ctx->cfg, url, set_key);
-		found = read_member(ctx, MEMBER_NS, set_key, json_object_get(head, "set"), kid,
-				    kid_len, out);
+		found = json_is_string(digest) &&
+			read_member(ctx, MEMBER_NS, set_key, json_string_value(digest),
+				    json_string_length(digest), kid, kid_len, out);
 	}
 	json_decref(head);
 	return found;
@@ -296,7 +298,7 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 	char hex[DIGEST_HEX + 1], set_key[FILE_SET_KEY_BYTES];
 	struct oa_cache_meta meta;
 	struct stat st, after;
-	json_t *digest = NULL, *set = NULL, *kept;
+	json_t *set = NULL, *kept;
 	size_t len = 0;
 	char *text = NULL;
 	bool settled;
@@ -314,8 +316,7 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 	settled = file_settled(ctx, &st);
 	if (settled) {
 		file_set_name(&st, NULL, 0, hex, set_key);
-		digest = json_string(hex);
-		if (digest != NULL && read_member(ctx, FILE_NS, set_key, digest, kid, kid_len, out))
+		if (read_member(ctx, FILE_NS, set_key, hex, DIGEST_HEX, kid, kid_len, out))
 			goto done;
 	}
 	if (oa_jwks_file_read_fd(path, fd, &st, &text, &len, r) != OA_OK)
@@ -330,17 +331,14 @@ oa_jwks_cache_from_file(struct oa_ctx *ctx, const char *kid, size_t kid_len, uns
 	if (!settled) {
 		/* Named by its text: a file changed in any way is another set,
 		 * whose members were never stored. */
-		json_decref(digest);
 		file_set_name(&st, text, len, hex, set_key);
-		digest = json_string(hex);
-		if (digest != NULL &&
-		    read_member(ctx, FILE_NS, set_key, digest, kid, kid_len, out))
+		if (read_member(ctx, FILE_NS, set_key, hex, DIGEST_HEX, kid, kid_len, out))
 			goto done;
 	}
 	/* Only for a kid the file has: a token naming kids it lacks must not
 	 * make each login write the cache. */
 	if (oa_jwks_from_text(path, text, len, kid, kid_len, algs, out, &set, r) != OA_OK ||
-	    out->imported == 0 || digest == NULL)
+	    out->imported == 0)
 		goto done;
 	/* Kept a day past its last whole read; the set's checks held. */
 	meta.stored_at = ctx->now;
@@ -353,7 +351,6 @@ done:
 	out->file_read = text != NULL;
 	close(fd);
 	json_decref(set);
-	json_decref(digest);
 	free(text);
 	return r->status;
 }
