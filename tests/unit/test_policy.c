@@ -257,6 +257,12 @@ test_policy_wrong_types_fail_closed(void **state)
 	assert_string_equal(r.reason, "rule claim_any_of=g:a failed: g has none of them "
 			    "(found [an array,an object])");
 	assert_int_equal(check1("claim_contains=g:true", "{\"g\":true}", &r), OA_REJECTED);
+	/* claim_equals' typed values do not carry over to the list rules:
+	 * pam_oauth2(8)'s example, and quotes that stay part of the text */
+	assert_int_equal(check1("claim_equals=gid:42", "{\"gid\":42}", &r), OA_OK);
+	assert_int_equal(check1("claim_any_of=gids:42", "{\"gids\":[42]}", &r), OA_REJECTED);
+	assert_int_equal(check1("claim_all_of=g:\"a\"", "{\"g\":[\"a\"]}", &r), OA_REJECTED);
+	assert_int_equal(check1("claim_all_of=g:\"a\"", "{\"g\":[\"\\\"a\\\"\"]}", &r), OA_OK);
 	/* a non-object on the way reads as absent */
 	assert_int_equal(check1("claim_contains=realm_access.roles:dba",
 				"{\"realm_access\":[\"roles\"]}", &r), OA_REJECTED);
