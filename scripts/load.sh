@@ -38,13 +38,7 @@ write_client_secret postgres
 svc=pam_oauth2_load_$$
 # No verdict is remembered in these three (each login runs its check; keys
 # and discovery stay cached); the cached mode remembers them.
-NOCACHE="cache_dir=$WORK/pgcache cache_ttl=0 negative_cache_ttl=0"
-pam_service "${svc}_userinfo" "auth    required $MODULE userinfo=$USERINFO username_claim=preferred_username $NOCACHE
-account required $MODULE"
-pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres username_claim=preferred_username $NOCACHE
-account required $MODULE"
-pam_service "${svc}_introspection" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username $NOCACHE
-account required $MODULE"
+pam_services_every_login "$svc" "$WORK/pgcache"
 pam_service "${svc}_cached" "auth    required $MODULE userinfo=$USERINFO username_claim=preferred_username cache_dir=$WORK/pgcache
 account required $MODULE"
 pam_service "${svc}_permit" "auth    sufficient pam_permit.so

@@ -43,6 +43,21 @@ pam_service() {
 	on_exit "rm -f /etc/pam.d/$1"
 }
 
+# pam_services_every_login PREFIX CACHE_DIR: the services PREFIX_userinfo,
+# PREFIX_jwt and PREFIX_introspection, each checking the test issuer's
+# token on every login: discovery and keys cached in CACHE_DIR, no verdict
+# remembered.  Needs MODULE, the issuer's URLs (start_issuer) and
+# $WORK/client.secret (write_client_secret).
+pam_services_every_login() {
+	local every="username_claim=preferred_username cache_dir=$2 cache_ttl=0 negative_cache_ttl=0"
+	pam_service "$1_userinfo" "auth    required $MODULE userinfo=$USERINFO $every
+account required $MODULE"
+	pam_service "$1_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres $every
+account required $MODULE"
+	pam_service "$1_introspection" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret $every
+account required $MODULE"
+}
+
 # pg_start HBA_LINES: a new cluster on a free port of 127.0.0.1; PGPORT is set.
 # PG_EXTRA_CONF, if set, is appended to postgresql.conf.
 pg_start() {

@@ -17,18 +17,12 @@ install_module "$BUILD_DIR"
 svc=pam_oauth2_preload_$$
 install -d -m 700 -o postgres "$WORK/pgcache"
 write_client_secret postgres
-NOCACHE="cache_dir=$WORK/pgcache cache_ttl=0 negative_cache_ttl=0"
-pam_service "${svc}_userinfo" "auth    required $MODULE userinfo=$USERINFO username_claim=preferred_username $NOCACHE
-account required $MODULE"
-pam_service "${svc}_jwt" "auth    required $MODULE issuer=$ISSUER audience=postgres username_claim=preferred_username $NOCACHE
-account required $MODULE"
-pam_service "${svc}_opaque" "auth    required $MODULE introspection=$INTROSPECT client_id=pam-db client_secret_file=$WORK/client.secret username_claim=preferred_username $NOCACHE
-account required $MODULE"
+pam_services_every_login "$svc" "$WORK/pgcache"
 
 use_preload
 pg_start "host all alice 127.0.0.1/32 pam pamservice=${svc}_userinfo
 host all carol 127.0.0.1/32 pam pamservice=${svc}_jwt
-host all dave 127.0.0.1/32 pam pamservice=${svc}_opaque"
+host all dave 127.0.0.1/32 pam pamservice=${svc}_introspection"
 pg_admin "CREATE ROLE alice LOGIN; CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN;" ||
 	bail "could not create the roles"
 PGLOG=$PGDATA_DIR/postgres.log
