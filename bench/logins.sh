@@ -113,6 +113,6 @@ echo
 echo "## Logins per second (pgbench -n -C -T $SECONDS_PER_ROUND -f select1.sql over TCP 127.0.0.1, sslmode=$BENCH_SSLMODE, $ROUNDS rounds, median$([ "${BENCH_PRELOAD:-0}" = 1 ] && echo ', server with pam_oauth2_preload'))"
 echo
 awk -v order="${METHODS[*]}" -v clients="$CLIENTS_LIST" -v ui="$UI_MS" -v in_="$IN_MS" \
-	-f "$ROOT/bench/stats.awk" -f "$ROOT/bench/logins_report.awk" "$WORK/rates"
+	-f "$ROOT/bench/stats.awk" -f "$ROOT/bench/rate_lines.awk" -f "$ROOT/bench/logins_report.awk" "$WORK/rates"
 echo
 echo "Issuer alone (curl, new connection per request, median of $ISSUER_REQUESTS): userinfo $UI_MS ms, introspection $IN_MS ms"

@@ -11,7 +11,8 @@
 # distribution-free one for that median (order statistics, at least 95 %
 # when there are six rounds or more; below that it is the whole range).
 #
-#   awk -v order="M1 M2 ..." -v clients="1 2" -v ui=MS -v in_=MS -f stats.awk -f logins_report.awk RATES
+#   awk -v order="M1 M2 ..." -v clients="1 2" -v ui=MS -v in_=MS -f stats.awk \
+#       -f rate_lines.awk -f logins_report.awk RATES
 # ui and in_: the issuer's own userinfo and introspection times ("-" if
 # not measured).
 
@@ -119,14 +120,11 @@ END {
 		if (!(key in xmed_of))
 			continue
 		lo = lo_xa[key]; hi = hi_xa[key]
-		if (m ~ /_cached$/ || m == "jwt_cached_verdict") {
-			printf "| %s | %s | %s | %.3f (%.3f..%.3f) | >= 0.95 | %s |\n",
-				"cached verdict >= 0.95 x pam_ask_permit", m, cls[c], xa_med[key], lo, hi,
-				verdict(1, 0.95)
-		} else if (m == "jwt_cached_keys" && cls[c] == 1) {
-			printf "| %s | %s | %s | %.3f (%.3f..%.3f) | >= 0.90 | %s |\n",
-				"JWT with cached keys >= 0.90 x pam_ask_permit", m, cls[c], xa_med[key], lo, hi,
-				verdict(1, 0.90)
+		line = rate_line(m, cls[c])
+		if (line) {
+			printf "| %s | %s | %s | %.3f (%.3f..%.3f) | >= %.2f | %s |\n",
+				rate_target(line), m, cls[c], xa_med[key], lo, hi, line,
+				verdict(1, line)
 		} else if ((m == "userinfo_cold" && ui != "-") || (m == "introspect_cold" && in_ != "-")) {
 			line = (m == "userinfo_cold" ? ui : in_) + 1
 			lo = lo_ask_ms[key]; hi = hi_ask_ms[key]

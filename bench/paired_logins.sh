@@ -62,4 +62,4 @@ echo
 echo "Each block: $PAIRS pairs of phases, one as pam_ask_permit and one as the method, in alternation (ABBA); at C clients a phase is C logins at once, timed until the last ends. ms: the blocks' median of a phase's mean wall time. x pam_ask_permit: the method's rate over the floor's (floor ms / method ms), median over $BLOCKS blocks, with a distribution-free 95% interval; held: the whole interval on the right side of the line, not held: the whole of it on the wrong side, within noise: it crosses the line."
 echo
 awk -v order="${rows[*]}" -v clients="$CLIENTS_LIST" -v pairs="$PAIRS" \
-	-f "$ROOT/bench/stats.awk" -f "$ROOT/bench/paired_report.awk" "$WORK/blocks"
+	-f "$ROOT/bench/stats.awk" -f "$ROOT/bench/rate_lines.awk" -f "$ROOT/bench/paired_report.awk" "$WORK/blocks"

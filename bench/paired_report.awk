@@ -6,9 +6,10 @@
 # in alternation.  A block's ratio is FLOOR_MS / METHOD_MS: the method's
 # rate of logins over the floor's.  The table gives per method and clients
 # the median of the blocks' ratios and a distribution-free interval for it
-# (stats.awk), and judges issue 17's lines against it.
+# (stats.awk), and judges issue 17's lines (rate_lines.awk) against it.
 #
-#   awk -v order="M1 M2 ..." -v clients="1 2" -f stats.awk -f paired_report.awk BLOCKS
+#   awk -v order="M1 M2 ..." -v clients="1 2" -f stats.awk -f rate_lines.awk \
+#       -f paired_report.awk BLOCKS
 
 {
 	key = $1 " " $2
@@ -16,15 +17,6 @@
 	ratio[key, k] = $4 / $5
 	floor_ms[key, k] = $4
 	method_ms[key, k] = $5
-}
-
-# The line of issue 17 for METHOD at CLIENTS, 0 for none.
-function line_for(m, c) {
-	if (m == "userinfo_cached" || m == "introspect_cached" || m == "jwt_cached_verdict")
-		return 0.95
-	if (m == "jwt_cached_keys" && c == 1)
-		return 0.90
-	return 0
 }
 
 END {
@@ -45,7 +37,7 @@ END {
 			column(ratio, key, n, a)
 			med = median(a, n)
 			interval(a, n)
-			line = line_for(methods[i], cls[j])
+			line = rate_line(methods[i], cls[j])
 			printf "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f..%.3f | %s | %s |\n",
 				(methods[i] == "pam_ask_permit" ? "pam_ask_permit (itself)" : methods[i]),
 				cls[j], n * pairs, f, m, med, lo, hi,
