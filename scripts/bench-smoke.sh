@@ -68,19 +68,26 @@ check "bench/paired_logins.sh prints pam_ask_permit against itself and each row 
 check "bench/paired_logins.sh judges issue 17's seven lines against pam_ask_permit" \
 	eval 'test "$(grep -cE "\| >= 0\.(95|90) \| (held|not held|within noise) \|\$" "$out/paired")" -eq 7'
 
-bench/inside.sh 5 >"$out/inside" 2>"$out/inside.err"
+# HEAD as the baseline: builds it as a run against issue 17's commit does;
+# with the preload, under which the line is judged.
+BENCH_PRELOAD=1 BENCH_BASELINE=HEAD bench/inside.sh 5 3 >"$out/inside" 2>"$out/inside.err"
 rc=$?
-check "bench/inside.sh 5 exits 0" test "$rc" -eq 0
-check "bench/inside.sh prints a row per mode" rows "$out/inside" pam_ask_permit "${MODULE_MODES[@]}"
+check "BENCH_PRELOAD=1 BENCH_BASELINE=HEAD bench/inside.sh 5 3 exits 0" test "$rc" -eq 0
+check "bench/inside.sh prints a row per mode and the baseline's" \
+	rows "$out/inside" pam_ask_permit "${MODULE_MODES[@]}" jwt_cached_keys_baseline
 # every_place FILE ROWS: ROWS rows, each with a positive time in the server,
 # the harness and the cold harness (the table's 2nd, 5th and 8th columns).
 every_place() {
-	awk -F'|' -v want="$2" '$2 ~ /^ [a-z_]+ $/ && $3 ~ /[0-9]/ {
+	awk -F'|' -v want="$2" '$2 ~ /^ [a-z_]+ $/ && $3 ~ /^ [0-9.]+ $/ {
 		n++; if ($3 + 0 > 0 && $6 + 0 > 0 && $9 + 0 > 0) ok++ }
 		END { exit !(n == want && ok == want) }' "$1"
 }
 check "bench/inside.sh measured every mode in the server, the harness and the cold harness" \
-	every_place "$out/inside" $((1 + ${#MODULE_MODES[@]}))
+	every_place "$out/inside" $((2 + ${#MODULE_MODES[@]}))
+check "bench/inside.sh judges the module's own share over its 3 rounds, alone and against the baseline's" \
+	eval 'grep -q "over 3 rounds" "$out/inside" &&
+		grep -qE "^\| the module.s own share of jwt_cached_keys in a backend, µs \| -?[0-9.]+ \(-?[0-9.]+\.\.-?[0-9.]+\) \| <= 57\.5 \| (held|not held|within noise) \|\$" "$out/inside" &&
+		grep -qE "^\| the same share over the module at HEAD.s \(([1-3] rounds\) \| -?[0-9.]+ \(-?[0-9.]+\.\.-?[0-9.]+\) \| <= 0\.500 \| (held|not held|within noise)|0 rounds\) \| none: .* \| <= 0\.500 \| not measured) \|\$" "$out/inside"'
 
 # PostgreSQL 18 (tests/pg18): only where the header tarball is.
 ROOT=$PWD
