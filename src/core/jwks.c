@@ -248,11 +248,16 @@ oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st, char **tex
 		return oa_fail(r, OA_INTERNAL, "out of memory");
 	err = oa_read_full(fd, *text, want + 1, len);
 	if (err != 0)
-		return oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(err));
-	if (*len > OA_MAX_RESPONSE_BYTES)
-		return oa_fail(r, OA_CONFIG, "jwks_file %s is over %d bytes", path,
-			       OA_MAX_RESPONSE_BYTES);
-	return OA_OK;
+		oa_fail(r, OA_CONFIG, "jwks_file %s: %s", path, strerror(err));
+	else if (*len > OA_MAX_RESPONSE_BYTES)
+		oa_fail(r, OA_CONFIG, "jwks_file %s is over %d bytes", path,
+			OA_MAX_RESPONSE_BYTES);
+	else
+		return OA_OK;
+	/* No text on failure: the caller's file_read says what was read. */
+	free(*text);
+	*text = NULL;
+	return r->status;
 }
 
 enum oa_status

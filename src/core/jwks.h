@@ -61,7 +61,8 @@ enum oa_status oa_jwks_file_open(const char *path, int *fd, struct stat *st,
 				 struct oa_result *r);
 
 /* The text of the file oa_jwks_file_open opened, in one read, at most
- * OA_MAX_RESPONSE_BYTES; *text is the caller's to free, also on failure. */
+ * OA_MAX_RESPONSE_BYTES; *text is the caller's to free, and NULL on
+ * failure. */
 enum oa_status oa_jwks_file_read_fd(const char *path, int fd, const struct stat *st,
 				    char **text, size_t *len, struct oa_result *r);
 

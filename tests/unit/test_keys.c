@@ -751,13 +751,10 @@ test_keys_a_kid_reads_only_its_members_entry(void **state)
 	EVP_PKEY_free(ed);
 }
 
-/* Keys of jwks_file= `path` for a token of ES256 naming `kid`, with the
- * cache and the clock at `now`: how many imported, whether from the
- * member's own entry, whether the file's text was read, and (when not
- * NULL) the key it must be. */
-static void
-expect_file_keys_at(long long now, const char *path, const char *kid, size_t imported,
-		    bool one_member, bool file_read, const EVP_PKEY *want)
+/* The keys of jwks_file= `path` for a token of ES256 naming `kid`, with
+ * the cache and the clock at `now`, into `keys`: the status. */
+static enum oa_status
+file_keys_at(long long now, const char *path, const char *kid, struct oa_jwks *keys)
 {
 	char file_arg[200];
 	const char *argv[] = { "issuer=https://idp.example.com", "audience=db", file_arg,
@@ -766,8 +763,8 @@ expect_file_keys_at(long long now, const char *path, const char *kid, size_t imp
 	struct oa_cache cache;
 	struct oa_ctx ctx;
 	struct oa_jws jws;
-	struct oa_jwks keys;
 	struct oa_result r;
+	enum oa_status s;
 
 	snprintf(file_arg, sizeof(file_arg), "jwks_file=%s", path);
 	oa_result_init(&r);
@@ -779,7 +776,21 @@ expect_file_keys_at(long long now, const char *path, const char *kid, size_t imp
 	jws.alg = OA_ALG_ES256;
 	jws.kid = kid;
 	jws.kid_len = strlen(kid);
-	assert_int_equal(oa_keys_for_token(&ctx, &jws, &keys, &r), OA_OK);
+	s = oa_keys_for_token(&ctx, &jws, keys, &r);
+	oa_cache_close(&cache);
+	return s;
+}
+
+/* As file_keys_at, which must succeed: how many imported, whether from
+ * the member's own entry, whether the file's text was read, and (when not
+ * NULL) the key it must be. */
+static void
+expect_file_keys_at(long long now, const char *path, const char *kid, size_t imported,
+		    bool one_member, bool file_read, const EVP_PKEY *want)
+{
+	struct oa_jwks keys;
+
+	assert_int_equal(file_keys_at(now, path, kid, &keys), OA_OK);
 	assert_int_equal(keys.imported, imported);
 	assert_int_equal(keys.one_member, one_member);
 	assert_int_equal(keys.file_read, file_read);
@@ -790,7 +801,6 @@ expect_file_keys_at(long long now, const char *path, const char *kid, size_t imp
 		assert_int_equal(EVP_PKEY_eq(keys.keys[0].pkey, want), 1);
 	}
 	oa_jwks_clear(&keys);
-	oa_cache_close(&cache);
 }
 
 /* The second of `path`'s last change. */
@@ -924,6 +934,32 @@ test_keys_jwks_file_settled_is_known_by_its_identity(void **state)
 	EVP_PKEY_free(ed);
 }
 
+/* A jwks_file= over OA_MAX_RESPONSE_BYTES is refused as configuration, and
+ * with a cache, as without, no text counts as read (the buffer the read
+ * filled goes with the failure). */
+static void
+test_keys_jwks_file_over_the_bound_reads_nothing(void **state)
+{
+	size_t n = OA_MAX_RESPONSE_BYTES + 2;
+	char *text = malloc(n + 1), *path;
+	struct oa_jwks keys;
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, ' ', n);
+	text[0] = '{';
+	text[n - 1] = '}';
+	text[n] = '\0';
+	path = tb_write_file(dir, "over.json", text, 0644);
+	/* settled, so the read follows the miss of its identity's entry */
+	assert_int_equal(file_keys_at(changed_at(path) + 10, path, "k5", &keys), OA_CONFIG);
+	assert_int_equal(keys.imported, 0);
+	assert_false(keys.file_read);
+	oa_jwks_clear(&keys);
+	free(text);
+	free(path);
+}
+
 /* What the cache keeps of a set: the members the importer reads, so the
  * kept copy imports, skips and refuses exactly as the whole one. */
 static void
@@ -986,6 +1022,8 @@ main(void)
 		cmocka_unit_test_setup(test_keys_jwks_file_keys_are_kept_by_the_files_text,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_jwks_file_settled_is_known_by_its_identity,
+				       default_arguments),
+		cmocka_unit_test_setup(test_keys_jwks_file_over_the_bound_reads_nothing,
 				       default_arguments),
 		cmocka_unit_test_setup(test_keys_fresh_cache_answers_without_a_request, default_arguments),
 		cmocka_unit_test_setup(test_keys_new_kid_refetches_at_once_after_a_routine_fetch,
