@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 # bench/inside.sh's verdict on issue 17's line on the module's own share:
-#   awk -v line=US -v baseline=REV -v preload=0|1 -f bench/stats.awk \
-#       -f bench/inside_report.awk ROUNDS
+#   awk -v line=US -v ratio_line=RATIO -v baseline=REV -v preload=0|1 \
+#       -f bench/stats.awk -f bench/inside_report.awk ROUNDS
 # ROUNDS has "ROUND ASK JWT FLOOR BASELINE" per line: the server's median
 # CPU time of pam_ask_permit, of jwt_cached_keys and of the module at REV
 # ("-" without one) in that round, and the fork_verify floor, in µs.  A
 # round's share is JWT - ASK - FLOOR; against the baseline, its ratio to
-# BASELINE - ASK - FLOOR.  Judged only with the preload: without it the
+# BASELINE - ASK - FLOOR, judged against ratio_line.  Judged only with the preload: without it the
 # postmaster has set up part of OpenSSL (pg_strong_random) before it forks,
 # and fork_verify's parent none of it, so the floor is not the backend's.
 {
@@ -54,9 +54,10 @@ END {
 		share_m, lo, hi, line, judged(line)
 	if (baseline != "" && nr > 0) {
 		lo = ratio_lo; hi = ratio_hi
-		printf "| the same share over the module at %s's (%d rounds) | %.3f (%.3f..%.3f) | <= 0.500 | %s |\n",
-			baseline, nr, ratio_m, lo, hi, judged(0.5)
+		printf "| the same share over the module at %s's (%d rounds) | %.3f (%.3f..%.3f) | <= %.3f | %s |\n",
+			baseline, nr, ratio_m, lo, hi, ratio_line, judged(ratio_line)
 	} else if (baseline != "") {
-		printf "| the same share over the module at %s's (0 rounds) | none: its share was never over zero | <= 0.500 | not measured |\n", baseline
+		printf "| the same share over the module at %s's (0 rounds) | none: its share was never over zero | <= %.3f | not measured |\n",
+			baseline, ratio_line
 	}
 }
