@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
@@ -356,6 +359,81 @@ test_jwk_rejects_ec_coordinate_over_the_field(void **state)
 		       "EC point is not");
 }
 
+/* The JWK of `key` with x and y set to `x` and `y`, each written in the
+ * curve's `field_bytes`. */
+static json_t *
+with_point(EVP_PKEY *key, const BIGNUM *x, const BIGNUM *y, int field_bytes)
+{
+	unsigned char bx[66], by[66];
+
+	assert_int_equal(BN_bn2binpad(x, bx, field_bytes), field_bytes);
+	assert_int_equal(BN_bn2binpad(y, by, field_bytes), field_bytes);
+	return with_bytes(with_bytes(tk_public_jwk(key), "x", bx, (size_t)field_bytes), "y",
+			  by, (size_t)field_bytes);
+}
+
+/* A decoder that reduced coordinates mod p would take x + p for x: the
+ * same point under another encoding.  The key carries no check of its own
+ * after the decoding (jwk.c), so this holds OpenSSL's decoding to the
+ * refusal, for every curve, from a point that is on it: the smallest x
+ * for which x^3 + ax + b has a square root mod p. */
+static void
+test_jwk_rejects_ec_coordinate_of_p_or_more(void **state)
+{
+	struct tk_keys *k = *state;
+	EVP_PKEY *keys[] = { k->p256, k->p384, k->p521 };
+	const int nids[] = { NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1 };
+
+	for (size_t i = 0; i < 3; i++) {
+		EC_GROUP *group = EC_GROUP_new_by_curve_name(nids[i]);
+		BN_CTX *ctx = BN_CTX_new();
+		BIGNUM *p = BN_new(), *a = BN_new(), *b = BN_new(), *x = BN_new(),
+		       *y = BN_new(), *rhs = BN_new(), *t = BN_new();
+		int field_bytes;
+		struct oa_jwk key;
+
+		assert_non_null(group);
+		assert_non_null(t);
+		assert_int_equal(EC_GROUP_get_curve(group, p, a, b, ctx), 1);
+		field_bytes = BN_num_bytes(p);
+		for (BN_ULONG x0 = 1;; x0++) {
+			assert_true(x0 < 1000);
+			assert_int_equal(BN_set_word(x, x0), 1);
+			assert_int_equal(BN_mod_sqr(rhs, x, p, ctx), 1);
+			assert_int_equal(BN_mod_add(rhs, rhs, a, p, ctx), 1);
+			assert_int_equal(BN_mod_mul(rhs, rhs, x, p, ctx), 1);
+			assert_int_equal(BN_mod_add(rhs, rhs, b, p, ctx), 1);
+			ERR_set_mark();
+			if (BN_mod_sqrt(y, rhs, p, ctx) != NULL) {
+				ERR_pop_to_mark();
+				break;
+			}
+			ERR_pop_to_mark();
+		}
+		/* the point itself is a key */
+		import_taking(with_point(keys[i], x, y, field_bytes), &key);
+		assert_int_equal(key.curve_nid, nids[i]);
+		oa_jwk_clear(&key);
+		assert_int_equal(BN_add(t, x, p), 1);
+		assert_refused(with_point(keys[i], t, y, field_bytes), "EC point is not");
+		/* y + p fits the field's bytes only where p leaves room: P-521 */
+		assert_int_equal(BN_add(t, y, p), 1);
+		if (BN_num_bytes(t) <= field_bytes)
+			assert_refused(with_point(keys[i], x, t, field_bytes), "EC point is not");
+		else
+			assert_int_not_equal(nids[i], NID_secp521r1);
+		BN_free(p);
+		BN_free(a);
+		BN_free(b);
+		BN_free(x);
+		BN_free(y);
+		BN_free(rhs);
+		BN_free(t);
+		BN_CTX_free(ctx);
+		EC_GROUP_free(group);
+	}
+}
+
 static void
 test_jwk_rejects_okp_other_than_ed25519(void **state)
 {
@@ -628,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_jwk_rejects_ec_coordinates_of_wrong_length),
 		cmocka_unit_test(test_jwk_rejects_ec_point_off_the_curve),
 		cmocka_unit_test(test_jwk_rejects_ec_coordinate_over_the_field),
+		cmocka_unit_test(test_jwk_rejects_ec_coordinate_of_p_or_more),
 		cmocka_unit_test(test_jwk_rejects_okp_other_than_ed25519),
 		cmocka_unit_test(test_jwk_reads_its_own_alg),
 		cmocka_unit_test(test_jwk_reads_use_and_key_ops),
