@@ -43,6 +43,9 @@ check "bench/micro.sh prints OpenSSL's own import + verify and verify per algori
 	eval 'test "$(grep -cE "^\| (RS256|PS256|ES256|EdDSA), OpenSSL alone: (import \+ verify|verify) \| [0-9]" "$out/micro")" -eq 8'
 check "bench/micro.sh judges its targets against floors of the same run" \
 	eval 'sed -n "/^## Targets/,\$p" "$out/micro" | grep -cE "\| (held|not held|no target) \|\$" | grep -qx 11'
+check "bench/micro.sh times jansson alone on the 1 KB and 16 KB payloads and bounds the ratio by it" \
+	eval 'test "$(grep -cE "^\| jansson alone: the (1|16) KB token.s payload \| [0-9]" "$out/micro")" -eq 2 &&
+		grep -qE "^\| RS256 16 KB token, least with jansson.s parse \| [0-9].*\| (within|out of) reach \|\$" "$out/micro"'
 
 BENCH_METHODS="userinfo_cold jwt_cached_keys" bench/logins.sh 1 1 >"$out/logins" 2>"$out/logins.err"
 rc=$?
