@@ -499,25 +499,35 @@ cell_reference(struct cell *c, const struct reference *ref, enum cell_kind kind,
 	c->ref = ref;
 }
 
-/* One row of the targets' table: the median over rounds of the ratio of
- * `c` to `floor` in the same round (line 0: no target, the ratio shown);
- * nothing when a side was left out. */
+/* One row of the targets' table: `what` at `us` against `floor`, and the
+ * median of the rounds' `ratio`, judged against `line` with `held` or
+ * `not_held` (line 0: no target, the ratio shown). */
+static void
+target_row(const char *what, double us, const struct cell *floor, double *ratio, double line,
+	   const char *held, const char *not_held)
+{
+	double med = median_of(ratio, ROUNDS);
+
+	printf("| %s | %.1f | %s | %.1f | %.2f | ", what, us, floor->label,
+	       median_of(floor->us, ROUNDS), med);
+	if (line > 0)
+		printf("<= %.1f | %s |\n", line, med <= line ? held : not_held);
+	else
+		printf(" | no target |\n");
+}
+
+/* The row of the ratio of `c` to `floor` in the same round; nothing when a
+ * side was left out. */
 static void
 ratio_row(const char *what, const struct cell *c, const struct cell *floor, double line)
 {
-	double ratio[ROUNDS], med;
+	double ratio[ROUNDS];
 
 	if (!wanted(c->label) || !wanted(floor->label))
 		return;
 	for (int r = 0; r < ROUNDS; r++)
 		ratio[r] = c->us[r] / floor->us[r];
-	med = median_of(ratio, ROUNDS);
-	printf("| %s | %.1f | %s | %.1f | %.2f | ", what, median_of(c->us, ROUNDS), floor->label,
-	       median_of(floor->us, ROUNDS), med);
-	if (line > 0)
-		printf("<= %.1f | %s |\n", line, med <= line ? "held" : "not held");
-	else
-		printf(" | no target |\n");
+	target_row(what, median_of(c->us, ROUNDS), floor, ratio, line, "held", "not held");
 }
 
 /* The least the 16 KB token could cost against the 1 KB one with the
@@ -529,19 +539,16 @@ static void
 parse_bound_row(const struct cell *small, const struct cell *small_parse,
 		const struct cell *big_parse, double line)
 {
-	double ratio[ROUNDS], med;
+	double ratio[ROUNDS];
 
 	if (!wanted(small->label) || !wanted(small_parse->label) || !wanted(big_parse->label))
 		return;
 	for (int r = 0; r < ROUNDS; r++)
 		ratio[r] = (small->us[r] - small_parse->us[r] + big_parse->us[r]) / small->us[r];
-	med = median_of(ratio, ROUNDS);
-	printf("| RS256 16 KB token, least with jansson's parse | %.1f | %s | %.1f | %.2f | "
-	       "<= %.1f | %s |\n",
-	       median_of(small->us, ROUNDS) - median_of(small_parse->us, ROUNDS) +
-		       median_of(big_parse->us, ROUNDS),
-	       small->label, median_of(small->us, ROUNDS), med, line,
-	       med <= line ? "within reach" : "out of reach");
+	target_row("RS256 16 KB token, least with jansson's parse",
+		   median_of(small->us, ROUNDS) - median_of(small_parse->us, ROUNDS) +
+			   median_of(big_parse->us, ROUNDS),
+		   small, ratio, line, "within reach", "out of reach");
 }
 
 static void
